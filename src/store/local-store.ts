@@ -1,0 +1,54 @@
+// One open queue database and the repositories over it, as commands and the daemon use them.
+import type Database from 'better-sqlite3';
+import { BookCache } from './book-cache.js';
+import { databasePath, openQueueDatabase, type OpenOptions } from './open-queue-database.js';
+import { SessionQueue } from './session-queue.js';
+import { describeSqliteError } from './sqlite-errors.js';
+
+/** SQLite's own failures (locked, damaged, full disk …), as opposed to errors of the operation's logic. */
+function isStorageError(err: unknown): boolean {
+  return err instanceof Error && String((err as { code?: unknown }).code ?? '').startsWith('SQLITE_');
+}
+
+export class LocalStore {
+  readonly queue: SessionQueue;
+  readonly books: BookCache;
+
+  private constructor(
+    readonly db: Database.Database,
+    readonly path: string,
+    readonly nowSeconds: () => number,
+  ) {
+    this.queue = new SessionQueue(db, nowSeconds);
+    this.books = new BookCache(db, nowSeconds);
+  }
+
+  static open(home: string, options: OpenOptions = {}): LocalStore {
+    const path = databasePath(home);
+    const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
+    return new LocalStore(openQueueDatabase(path, { ...options, nowSeconds }), path, nowSeconds);
+  }
+
+  /** Runs a store operation, turning SQLite failures (locked, damaged, full disk) into user-facing errors. */
+  use<T>(operation: (store: LocalStore) => T): T {
+    try {
+      return operation(this);
+    } catch (err) {
+      throw isStorageError(err) ? describeSqliteError(this.path, err) : err;
+    }
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+/** Opens the store, runs `operation`, and always closes it. */
+export function withLocalStore<T>(home: string, operation: (store: LocalStore) => T): T {
+  const store = LocalStore.open(home);
+  try {
+    return store.use(operation);
+  } finally {
+    store.close();
+  }
+}

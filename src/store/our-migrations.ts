@@ -1,0 +1,57 @@
+// booklore-sync's own additions to the plugin schema. Versioned in their own table so the plugin's
+// schema_version stays at the plugin's number; every column added here has a default or allows
+// NULL, so the plugin's INSERTs keep working on our file.
+import type Database from 'better-sqlite3';
+
+export const MIGRATIONS_TABLE = 'booklore_sync_migrations';
+
+interface Migration {
+  version: number;
+  description: string;
+  sql: string[];
+}
+
+export const OUR_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    description: 'upload state, last error and provenance on queued sessions; sync receipt on history',
+    sql: [
+      // queued | sending (request may be on the wire: reconcile before re-sending) | parked (needs the user)
+      "ALTER TABLE pending_sessions ADD COLUMN upload_state TEXT NOT NULL DEFAULT 'queued'",
+      'ALTER TABLE pending_sessions ADD COLUMN last_error TEXT',
+      'ALTER TABLE pending_sessions ADD COLUMN attempt_started_at INTEGER',
+      // record | import | NULL (written by the plugin)
+      'ALTER TABLE pending_sessions ADD COLUMN source TEXT',
+      'ALTER TABLE historical_sessions ADD COLUMN synced_at INTEGER',
+      'ALTER TABLE historical_sessions ADD COLUMN server_session_id INTEGER',
+      'ALTER TABLE historical_sessions ADD COLUMN queue_id INTEGER',
+      // The natural key (book, start, end) is how we spot a session we already have.
+      'CREATE INDEX IF NOT EXISTS bls_pending_sessions_times ON pending_sessions(start_time, end_time)',
+      'CREATE INDEX IF NOT EXISTS bls_historical_sessions_times ON historical_sessions(start_time, end_time)',
+      'CREATE INDEX IF NOT EXISTS bls_pending_sessions_state ON pending_sessions(upload_state, book_id)',
+    ],
+  },
+];
+
+export const OUR_SCHEMA_VERSION = OUR_MIGRATIONS[OUR_MIGRATIONS.length - 1]?.version ?? 0;
+
+export function ourSchemaVersion(db: Database.Database): number {
+  const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(MIGRATIONS_TABLE);
+  if (!table) return 0;
+  const row = db.prepare(`SELECT MAX(version) AS version FROM ${MIGRATIONS_TABLE}`).get() as { version: number | null };
+  return row.version ?? 0;
+}
+
+export function applyOurMigrations(db: Database.Database, from: number, nowSeconds: number): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
+    version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
+  for (const migration of OUR_MIGRATIONS) {
+    if (migration.version <= from) continue;
+    for (const sql of migration.sql) db.exec(sql);
+    db.prepare(`INSERT INTO ${MIGRATIONS_TABLE} (version, description, applied_at) VALUES (?, ?, ?)`).run(
+      migration.version,
+      migration.description,
+      nowSeconds,
+    );
+  }
+}

@@ -1,0 +1,101 @@
+// The durable queue: what `record`, `pending`, `history` and `clear-pending` read and write.
+// Each write is one transaction on a WAL database with synchronous=FULL, so once a method returns
+// the session survives a crash or power loss (S1).
+import type Database from 'better-sqlite3';
+import { formatIsoUtc } from '../core/iso-time.js';
+import type { Session } from '../core/session.js';
+import type { HistoryRow, PendingRow } from './session-rows.js';
+
+export type SessionSource = 'record' | 'import';
+
+export type EnqueueResult =
+  | { queued: true; id: number }
+  | { queued: false; duplicateOf: { where: 'pending' | 'history'; id: number } };
+
+export class SessionQueue {
+  private readonly statements;
+
+  constructor(
+    readonly db: Database.Database,
+    private readonly nowSeconds: () => number,
+  ) {
+    const sameSession = `start_time = @start AND end_time = @end
+      AND ((@hash IS NOT NULL AND book_hash = @hash) OR (@bookId IS NOT NULL AND book_id = @bookId))`;
+    this.statements = {
+      pendingDuplicate: db.prepare(`SELECT id FROM pending_sessions WHERE ${sameSession} LIMIT 1`).pluck(),
+      historyDuplicate: db.prepare(`SELECT id FROM historical_sessions WHERE synced = 1 AND ${sameSession} LIMIT 1`).pluck(),
+      insert: db.prepare(`INSERT INTO pending_sessions (
+          book_id, book_hash, book_type, book_title, koreader_book_id, start_time, end_time, duration_seconds,
+          start_progress, end_progress, progress_delta, start_location, end_location, created_at, retry_count,
+          upload_state, source)
+        VALUES (@bookId, @hashText, @bookType, @title, @koreaderBookId, @start, @end, @duration,
+          @startProgress, @endProgress, @progressDelta, @startLocation, @endLocation, @now, 0, 'queued', @source)`),
+      pending: db.prepare('SELECT * FROM pending_sessions ORDER BY id'),
+      history: db.prepare(
+        'SELECT * FROM historical_sessions WHERE synced = 1 ORDER BY COALESCE(synced_at, created_at) DESC, id DESC LIMIT ?',
+      ),
+      pendingCount: db.prepare('SELECT COUNT(*) FROM pending_sessions').pluck(),
+      clear: db.prepare('DELETE FROM pending_sessions'),
+    };
+  }
+
+  private duplicateOf(key: { start: string; end: string; hash: string | null; bookId: number | null }) {
+    const pendingId = this.statements.pendingDuplicate.get(key) as number | undefined;
+    if (pendingId !== undefined) return { where: 'pending' as const, id: pendingId };
+    const historyId = this.statements.historyDuplicate.get(key) as number | undefined;
+    if (historyId !== undefined) return { where: 'history' as const, id: historyId };
+    return null;
+  }
+
+  /**
+   * Queues a validated session unless the same session (same book, start and end to the second)
+   * is already queued or uploaded: BookLore would store a second copy (booklore-server.md §1.4).
+   */
+  enqueue(session: Session, source: SessionSource): EnqueueResult {
+    const key = {
+      start: formatIsoUtc(session.startTime),
+      end: formatIsoUtc(session.endTime),
+      hash: session.bookHash,
+      bookId: session.bookId,
+    };
+    return this.db
+      .transaction((): EnqueueResult => {
+        const duplicate = this.duplicateOf(key);
+        if (duplicate) return { queued: false, duplicateOf: duplicate };
+        const info = this.statements.insert.run({
+          ...key,
+          hashText: session.bookHash ?? '', // NOT NULL in the plugin's schema
+          bookType: session.bookType,
+          title: session.bookTitle,
+          koreaderBookId: session.koreaderBookId,
+          duration: session.durationSeconds,
+          startProgress: session.startProgress,
+          endProgress: session.endProgress,
+          progressDelta: session.progressDelta,
+          startLocation: session.startLocation,
+          endLocation: session.endLocation,
+          now: this.nowSeconds(),
+          source,
+        });
+        return { queued: true, id: Number(info.lastInsertRowid) };
+      })
+      .immediate();
+  }
+
+  pending(): PendingRow[] {
+    return this.statements.pending.all() as PendingRow[];
+  }
+
+  history(limit: number): HistoryRow[] {
+    return this.statements.history.all(limit) as HistoryRow[];
+  }
+
+  pendingCount(): number {
+    return this.statements.pendingCount.get() as number;
+  }
+
+  /** Clear Pending (S7): permanently deletes every queued session; returns how many. */
+  clearPending(): number {
+    return this.db.transaction(() => this.statements.clear.run().changes).immediate();
+  }
+}

@@ -1,0 +1,48 @@
+// src/core must compile to Lua (TypeScriptToLua) and run inside KOReader: no Node or npm imports,
+// and none of the JavaScript built-ins TypeScriptToLua cannot translate (DEVELOPERS.md).
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { REPO_ROOT } from './helpers/cli.js';
+
+function coreFiles(dir = join(REPO_ROOT, 'src', 'core')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? coreFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+  );
+}
+
+function withoutCommentsAndStrings(source: string): string {
+  return source
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/\/\/.*$/gm, '')
+    .replace(/'(?:\\.|[^'\\])*'/g, "''")
+    .replace(/`(?:\\.|[^`\\])*`/g, '``');
+}
+
+test('core imports only other core modules', () => {
+  for (const file of coreFiles()) {
+    for (const match of readFileSync(file, 'utf8').matchAll(/from\s+'([^']+)'/g)) {
+      assert.ok(match[1]!.startsWith('./') || match[1]!.startsWith('../'), `${file} imports ${match[1]}`);
+      assert.ok(!match[1]!.includes('../../'), `${file} imports outside src/core: ${match[1]}`);
+    }
+  }
+});
+
+test('core uses no RegExp, Date, JSON, Buffer, bigint, generators or process globals', () => {
+  const forbidden: [RegExp, string][] = [
+    [/\bRegExp\b/, 'RegExp'],
+    [/\bDate\b/, 'Date'],
+    [/\bJSON\b/, 'JSON'],
+    [/\bBuffer\b/, 'Buffer'],
+    [/\bbigint\b|\bBigInt\b|\d+n\b/, 'bigint'],
+    [/function\s*\*|\byield\b/, 'generators'],
+    [/\bprocess\./, 'process'],
+    [/\brequire\(/, 'require'],
+    [/(^|[=(,:;!&|?{}\[]\s*)\/[^/*\s][^/\n]*\/[gimsuy]*\s*[.;,)]/m, 'a regular-expression literal'],
+  ];
+  for (const file of coreFiles()) {
+    const code = withoutCommentsAndStrings(readFileSync(file, 'utf8'));
+    for (const [pattern, what] of forbidden) assert.doesNotMatch(code, pattern, `${file} uses ${what}`);
+  }
+});
