@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { measureEnqueue } from './enqueue.js';
 import type { Figures } from './figure.js';
 import { measureFingerprint } from './fingerprint.js';
+import { measureServerThroughput } from './server-throughput.js';
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results.json');
 
@@ -14,6 +15,7 @@ type Section = { name: string; run: () => Figures | Promise<Figures> };
 const SECTIONS: Section[] = [
   { name: 'queue', run: measureEnqueue },
   { name: 'fingerprint', run: measureFingerprint },
+  { name: 'server', run: measureServerThroughput },
 ];
 
 async function main(): Promise<void> {

@@ -5,6 +5,7 @@ import { registerHash } from './hash.js';
 import { registerHistory } from './history.js';
 import { registerPending } from './pending.js';
 import { registerRecord } from './record.js';
+import { registerTestServer } from './test-server.js';
 
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: ((program: Command) => void)[] = [
@@ -14,4 +15,5 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerClearPending,
   registerHash,
   registerDemo,
+  registerTestServer,
 ];

@@ -1,0 +1,181 @@
+// The test server's control panel, in process (`server.admin.*`); admin-api.ts puts the same
+// operations on HTTP under /__admin/.
+import type Database from 'better-sqlite3';
+import type { BookType } from './book-types.js';
+import { applySeed } from './database.js';
+import type { ActiveFaultRule, FaultPlan, FaultRule } from './faults.js';
+import { javaFloat } from './java-float.js';
+import { formatEpochSeconds } from './java-time.js';
+import type { RequestLog, RequestLogEntry } from './request-log.js';
+import type { SeedData } from './seed.js';
+import type { BookRow, ServerStore } from './server-store.js';
+
+export interface AdminBook {
+  id: number;
+  title: string;
+  bookType: BookType;
+  /** The current hash, the one lookups use (§3.3). */
+  hash: string;
+  /** The hash at import; differs from `hash` after hash drift. */
+  initialHash: string;
+  libraryId: number;
+  libraryName: string;
+  /** Whether the default user (`reader` in the default seed) can see it. */
+  accessible: boolean;
+  /** Every user who can see it: the library's members and all admins. */
+  accessibleTo: string[];
+}
+
+export interface AdminSession {
+  id: number;
+  userId: number;
+  username: string;
+  bookId: number;
+  bookTitle: string;
+  bookType: BookType;
+  startTime: string;
+  endTime: string;
+  durationSeconds: number;
+  durationFormatted: string | null;
+  startProgress: number | null;
+  endProgress: number | null;
+  progressDelta: number | null;
+  startLocation: string | null;
+  endLocation: string | null;
+  createdAt: string;
+}
+
+export interface FaultsInput {
+  latencyMs?: number;
+  /** Rule objects or their text form (see faults.ts). */
+  rules?: (FaultRule | string)[];
+}
+
+export class AdminError extends Error {
+  constructor(
+    message: string,
+    readonly status: number = 400,
+  ) {
+    super(message);
+  }
+}
+
+export class ServerAdmin {
+  constructor(
+    private readonly db: Database.Database,
+    private readonly store: ServerStore,
+    private readonly faultPlan: FaultPlan,
+    private readonly log: RequestLog,
+    private readonly seed: SeedData,
+    private readonly defaultUser: string,
+    private readonly startup: { latencyMs: number; rules: FaultRule[] },
+  ) {}
+
+  /** Appends rules (and sets the latency when given). Every rule is checked before any is added. */
+  addFaults(input: FaultsInput): { latencyMs: number; rules: ActiveFaultRule[] } {
+    try {
+      this.faultPlan.add(input);
+    } catch (err) {
+      throw new AdminError((err as Error).message);
+    }
+    return this.faultPlan.snapshot();
+  }
+
+  setLatency(latencyMs: number): void {
+    this.faultPlan.add({ latencyMs });
+  }
+
+  /** Removes every rule and sets the latency to 0. */
+  clearFaults(): void {
+    this.faultPlan.clear();
+  }
+
+  faults(): { latencyMs: number; rules: ActiveFaultRule[] } {
+    return this.faultPlan.snapshot();
+  }
+
+  /**
+   * Back to the state at start-up: the seed's users, books and hashes, no sessions, no tokens,
+   * the start-up latency and fault rules (with their counts refilled), an empty request log.
+   */
+  reset(): void {
+    applySeed(this.db, this.seed);
+    this.faultPlan.clear();
+    this.faultPlan.add({ latencyMs: this.startup.latencyMs, rules: this.startup.rules });
+    this.log.clear();
+  }
+
+  /** Every access token stops working now (401); refresh tokens too when asked. */
+  expireTokens(options: { refresh?: boolean } = {}): void {
+    const now = Date.now();
+    this.store.expireTokens('access', now);
+    if (options.refresh === true) this.store.expireTokens('refresh', now);
+  }
+
+  /** Hash drift (§3.3): the book's current hash becomes `hash`; its initial hash stays. */
+  setBookHash(bookId: number, hash: string): AdminBook {
+    if (!/^[0-9a-fA-F]{1,128}$/.test(hash)) throw new AdminError('hash must be hex (up to 128 digits)');
+    if (!this.store.setCurrentHash(bookId, hash.toLowerCase())) throw new AdminError(`no book with id ${bookId}`, 404);
+    return this.adminBook(this.store.book(bookId)!);
+  }
+
+  books(): AdminBook[] {
+    return this.store.books().map((book) => this.adminBook(book));
+  }
+
+  /** Every stored session with its user and book, oldest first; optionally one book's or one user's. */
+  sessions(filter: { bookId?: number; username?: string } = {}): AdminSession[] {
+    const usernames = new Map(this.store.users().map((u) => [u.id, u.username]));
+    const titles = new Map(this.store.books().map((b) => [b.id, b.title]));
+    return this.store
+      .allSessions()
+      .filter((row) => filter.bookId === undefined || row.book_id === filter.bookId)
+      .filter((row) => filter.username === undefined || usernames.get(row.user_id) === filter.username)
+      .map((row) => ({
+        id: row.id,
+        userId: row.user_id,
+        username: usernames.get(row.user_id) ?? '',
+        bookId: row.book_id,
+        bookTitle: titles.get(row.book_id) ?? '',
+        bookType: row.book_type,
+        startTime: formatEpochSeconds(row.start_time),
+        endTime: formatEpochSeconds(row.end_time),
+        durationSeconds: row.duration_seconds,
+        durationFormatted: row.duration_formatted,
+        startProgress: javaFloat(row.start_progress),
+        endProgress: javaFloat(row.end_progress),
+        progressDelta: javaFloat(row.progress_delta),
+        startLocation: row.start_location,
+        endLocation: row.end_location,
+        createdAt: row.created_at,
+      }));
+  }
+
+  sessionCount(): number {
+    return this.store.sessionCount();
+  }
+
+  requests(since = 0): RequestLogEntry[] {
+    return this.log.list(since);
+  }
+
+  clearRequests(): void {
+    this.log.clear();
+  }
+
+  private adminBook(book: BookRow): AdminBook {
+    const admins = this.store.users().filter((u) => u.is_admin === 1).map((u) => u.username);
+    const accessibleTo = [...new Set([...this.store.libraryMembers(book.library_id), ...admins])];
+    return {
+      id: book.id,
+      title: book.title,
+      bookType: book.book_type,
+      hash: book.current_hash,
+      initialHash: book.initial_hash,
+      libraryId: book.library_id,
+      libraryName: book.library_name,
+      accessible: accessibleTo.includes(this.defaultUser),
+      accessibleTo,
+    };
+  }
+}
