@@ -7,6 +7,7 @@ import { measureEnqueue } from './enqueue.js';
 import type { Figures } from './figure.js';
 import { measureFingerprint } from './fingerprint.js';
 import { measureServerThroughput } from './server-throughput.js';
+import { measureSync } from './sync.js';
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results.json');
 
@@ -16,6 +17,7 @@ const SECTIONS: Section[] = [
   { name: 'queue', run: measureEnqueue },
   { name: 'fingerprint', run: measureFingerprint },
   { name: 'server', run: measureServerThroughput },
+  { name: 'sync', run: measureSync },
 ];
 
 async function main(): Promise<void> {

@@ -2,41 +2,15 @@
 // single POST /api/v1/reading-sessions and 100-session POST .../batch requests per second, over
 // real HTTP on 127.0.0.1 with keep-alive (undici's fetch) and 8 requests in flight. The server
 // runs in a worker thread so the load generator does not share its event loop.
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { Figures } from './figure.js';
+import { startServerWorker } from './server-worker.js';
 
-const WORKER_ROLE = 'booklore-sync-bench-server';
 const IN_FLIGHT = 8;
 const SINGLE_REQUESTS = 3000;
 const BATCH_REQUESTS = 300;
 const BATCH_SIZE = 100;
 /** Each phase also stops after this long, so the whole measurement stays within a few seconds. */
 const PHASE_LIMIT_MS = 2000;
-
-if (!isMainThread && (workerData as { role?: string } | null)?.role === WORKER_ROLE) {
-  const { start } = await import('../src/testserver/index.js');
-  const server = await start({ port: 0 });
-  parentPort!.postMessage({ url: server.url });
-  parentPort!.once('message', () => {
-    void server.close().then(() => parentPort!.close());
-  });
-}
-
-async function startServerWorker(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { role: WORKER_ROLE } });
-  const url = await new Promise<string>((resolve, reject) => {
-    worker.once('message', (m: { url: string }) => resolve(m.url));
-    worker.once('error', reject);
-  });
-  return {
-    url,
-    stop: async () => {
-      const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-      worker.postMessage('stop');
-      await exited;
-    },
-  };
-}
 
 const ISO_BASE = Date.UTC(2026, 0, 1) / 1000;
 

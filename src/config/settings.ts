@@ -75,6 +75,13 @@ function tightenMode(path: string): void {
   }
 }
 
+/** Re-reads, changes and saves, so a token refresh does not undo a concurrent `configure`. */
+export function updateSettings(home: string, change: (current: Settings) => Settings): Settings {
+  const next = change(loadSettings(home));
+  saveSettings(home, next);
+  return next;
+}
+
 export function saveSettings(home: string, settings: Settings): void {
   const path = settingsPath(home);
   const temp = `${path}.${process.pid}.tmp`;

@@ -31,6 +31,8 @@ export class BookCache {
           last_accessed = excluded.last_accessed,
           updated_at = excluded.updated_at`),
       setBookId: db.prepare('UPDATE book_cache SET book_id = ?, updated_at = ? WHERE file_hash = ?'),
+      rememberServer: db.prepare(`INSERT INTO bls_book_hashes (server_url, book_hash, book_id, resolved_at) VALUES (@server, @hash, @bookId, @now)
+        ON CONFLICT(server_url, book_hash) DO UPDATE SET book_id = excluded.book_id, resolved_at = excluded.resolved_at`),
     };
   }
 
@@ -44,6 +46,11 @@ export class BookCache {
 
   remember(path: string, hash: string, title: string): void {
     this.statements.upsert.run({ path, hash, title, now: this.nowSeconds() });
+  }
+
+  /** The same fact in our per-server table, which sync consults first. */
+  rememberServerBookId(server: string, hash: string, bookId: number): void {
+    this.statements.rememberServer.run({ server: server.replace(/\/+$/, ''), hash, bookId, now: this.nowSeconds() });
   }
 
   setBookIdForHash(hash: string, bookId: number): void {

@@ -38,6 +38,15 @@ export class LocalStore {
     }
   }
 
+  /** The same for an asynchronous operation (a sync awaits the network between transactions). */
+  async useAsync<T>(operation: (store: LocalStore) => Promise<T>): Promise<T> {
+    try {
+      return await operation(this);
+    } catch (err) {
+      throw isStorageError(err) ? describeSqliteError(this.path, err) : err;
+    }
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }

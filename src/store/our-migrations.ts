@@ -28,7 +28,26 @@ export const OUR_MIGRATIONS: Migration[] = [
       // The natural key (book, start, end) is how we spot a session we already have.
       'CREATE INDEX IF NOT EXISTS bls_pending_sessions_times ON pending_sessions(start_time, end_time)',
       'CREATE INDEX IF NOT EXISTS bls_historical_sessions_times ON historical_sessions(start_time, end_time)',
-      'CREATE INDEX IF NOT EXISTS bls_pending_sessions_state ON pending_sessions(upload_state, book_id)',
+      // Not on upload_state: marking 100 sessions as sent would rewrite 100 index entries per batch.
+      'CREATE INDEX IF NOT EXISTS bls_pending_sessions_book ON pending_sessions(book_id)',
+    ],
+  },
+  {
+    version: 2,
+    description: 'sync state: book ids learned by hash, server capabilities, per-book backoff, the sync lease',
+    sql: [
+      // Keyed by server: another server numbers its books differently.
+      `CREATE TABLE IF NOT EXISTS bls_book_hashes (
+        server_url TEXT NOT NULL, book_hash TEXT NOT NULL, book_id INTEGER NOT NULL, resolved_at INTEGER NOT NULL,
+        PRIMARY KEY (server_url, book_hash))`,
+      `CREATE TABLE IF NOT EXISTS bls_server_capabilities (
+        server_url TEXT PRIMARY KEY, batch_upload INTEGER, hash_lookup INTEGER, checked_at INTEGER NOT NULL)`,
+      `CREATE TABLE IF NOT EXISTS bls_backoff (
+        book_id INTEGER PRIMARY KEY, failures INTEGER NOT NULL, next_attempt_at INTEGER NOT NULL, last_error TEXT)`,
+      // One row at most: who is syncing this database right now (X5).
+      `CREATE TABLE IF NOT EXISTS bls_sync_lease (
+        id INTEGER PRIMARY KEY CHECK (id = 1), owner TEXT NOT NULL, pid INTEGER NOT NULL, host TEXT NOT NULL,
+        acquired_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)`,
     ],
   },
 ];

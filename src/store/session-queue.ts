@@ -94,6 +94,27 @@ export class SessionQueue {
     return this.statements.pendingCount.get() as number;
   }
 
+  /**
+   * X3/X7: the user says which BookLore book these sessions belong to (by fingerprint or by queue id).
+   * Parked sessions among them go back to the queue. Sessions on the wire are left alone.
+   */
+  attachBookId(target: { hash: string } | { ids: number[] }, bookId: number): number {
+    const where = 'hash' in target ? 'book_hash = @hash' : 'id IN (SELECT value FROM json_each(@ids))';
+    return this.db
+      .prepare(`UPDATE pending_sessions SET book_id = @bookId, last_error = NULL,
+          upload_state = CASE WHEN upload_state = 'parked' THEN 'queued' ELSE upload_state END
+        WHERE ${where} AND upload_state <> 'sending'`)
+      .run({ bookId, hash: 'hash' in target ? target.hash : null, ids: 'ids' in target ? JSON.stringify(target.ids) : '[]' }).changes;
+  }
+
+  /** X2: parked sessions go back to the queue once their cause is fixed; returns how many. */
+  retryParked(ids: number[] | null): number {
+    const where = ids === null ? '' : 'AND id IN (SELECT value FROM json_each(@ids))';
+    return this.db
+      .prepare(`UPDATE pending_sessions SET upload_state = 'queued' WHERE upload_state = 'parked' ${where}`)
+      .run({ ids: JSON.stringify(ids ?? []) }).changes;
+  }
+
   /** Clear Pending (S7): permanently deletes every queued session; returns how many. */
   clearPending(): number {
     return this.db.transaction(() => this.statements.clear.run().changes).immediate();

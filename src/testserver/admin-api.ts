@@ -23,9 +23,9 @@
 //                                          (?since=SEQ for newer ones only); status null = dropped
 //   DELETE /__admin/requests              empties the request log
 //
-// A rule: {"action": "status"|"drop-before-commit"|"drop-after-commit"|"truncate"|"html"|"delay",
-//          "path": "/exact" | "/prefix*" | "*", "method"?: "POST", "count"?: n,
-//          "status"?: n, "retryAfter"?: s, "delayMs"?: n}
+// A rule: {"action": "status"|"drop-before-commit"|"drop-after-commit"|"truncate"|"html"|"delay"
+//          |"reject-session", "path": "/exact" | "/prefix*" | "*", "method"?: "POST", "count"?: n,
+//          "status"?: n, "retryAfter"?: s, "delayMs"?: n, "field"?: f, "equals"?: v, "details"?: b}
 // or its text form, as `--fault` takes it: "status=503,count=5,path=/api/v1/reading-sessions/batch".
 import { z } from 'zod';
 import { FaultsInputSchema } from './faults.js';

@@ -1,5 +1,5 @@
-// `record`: the *session end* trigger. Validates one session, queues it durably, then (once the
-// sync engine is wired) syncs unless Manual Sync Only is on or --no-sync is given.
+// `record`: the *session end* trigger. Validates one session, queues it durably, then syncs
+// unless Manual Sync Only is on or --no-sync is given.
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { InvalidSessionError, recordSession, type RecordOutcome } from '../../app/record-session.js';
@@ -7,7 +7,9 @@ import type { FieldError } from '../../core/session.js';
 import { loadSettings } from '../../config/settings.js';
 import { EXIT, type ExitCode } from '../../exit-codes.js';
 import { withLocalStore } from '../../store/local-store.js';
-import { usageError } from '../../user-facing-error.js';
+import { UserFacingError, usageError } from '../../user-facing-error.js';
+import { runSync } from '../../app/run-sync.js';
+import { syncJson, syncSummary } from './sync.js';
 import { action } from '../action.js';
 import type { CommandContext } from '../context.js';
 
@@ -106,7 +108,7 @@ export function registerRecord(program: Command): void {
     .action(action<RecordOptions>((ctx, options) => record(ctx, options)));
 }
 
-function record(ctx: CommandContext, options: RecordOptions): ExitCode {
+async function record(ctx: CommandContext, options: RecordOptions): Promise<ExitCode> {
   const parsed = RecordOptionsSchema.safeParse(options);
   if (!parsed.success) {
     const message = parsed.error.issues.map((i) => i.message).join('; ');
@@ -152,6 +154,31 @@ function record(ctx: CommandContext, options: RecordOptions): ExitCode {
     return EXIT.ok;
   }
   ctx.print(`queued session #${outcome.id}`);
-  report(ctx, true, outcome.id, null);
+  const sync = options.sync && !settings.manualSyncOnly && settings.server ? await syncAfterRecord(ctx) : null;
+  ctx.emitJson({ queued: true, id: outcome.id, reason: null, ...(sync ? { sync } : {}) });
   return EXIT.ok;
+}
+
+/**
+ * The session-end trigger (S6). An automatic sync: it respects backoff and does not wait for a
+ * sync already running (that one, or the next trigger, uploads this session). A server that is
+ * down, or refuses the login, never makes `record` fail: the session is safely queued.
+ */
+async function syncAfterRecord(ctx: CommandContext) {
+  try {
+    const result = await runSync(ctx.home, { automatic: true, waitForLeaseMs: 0, events: { log: (line) => ctx.info(line) } });
+    if (!result.ran) {
+      ctx.info('another sync is running; it or the next one will upload this session');
+      return null;
+    }
+    const { report } = result;
+    if (report.stoppedBy === 'offline') ctx.info(`not uploaded now (${report.message}); the session stays queued`);
+    else if (report.stoppedBy === 'auth') ctx.warn(`not uploaded: ${report.message}; the session stays queued`);
+    else ctx.info(`sync: ${syncSummary(report)}`);
+    return syncJson(report);
+  } catch (err) {
+    if (!(err instanceof UserFacingError)) throw err;
+    ctx.warn(`not uploaded now: ${err.message}; the session stays queued`);
+    return null;
+  }
 }

@@ -1,0 +1,38 @@
+// Builds the BookLore client from the saved settings; refreshed tokens are saved back (0600).
+import { Authenticator } from '../booklore/authenticator.js';
+import { BookLoreClient } from '../booklore/booklore-client.js';
+import { updateSettings, type Settings } from '../config/settings.js';
+import { UserFacingError } from '../user-facing-error.js';
+
+export class NotConfiguredError extends UserFacingError {
+  constructor() {
+    super('no BookLore server is configured; run `booklore-sync configure --server URL --username NAME` first');
+    this.name = 'NotConfiguredError';
+  }
+}
+
+/** An explicit opt-out of certificate checks is repeated on every use, so it is not forgotten. */
+function warnInsecure(server: string): void {
+  process.stderr.write(`booklore-sync: warning: TLS certificate checks are OFF for ${server} (\`configure --insecure-tls off\` turns them back on)\n`);
+}
+
+export function connect(home: string, settings: Settings, warn: (server: string) => void = warnInsecure): BookLoreClient {
+  if (!settings.server) throw new NotConfiguredError();
+  if (settings.insecureTls && settings.server.startsWith('https:')) warn(settings.server);
+  const http = { timeoutMs: settings.timeoutSeconds * 1000, insecureTls: settings.insecureTls };
+  const authenticator = new Authenticator(
+    settings.server.replace(/\/+$/, ''),
+    {
+      mode: settings.auth,
+      username: settings.username,
+      password: settings.password,
+      refreshToken: settings.refreshToken,
+      accessToken: settings.accessToken,
+      koreaderUsername: settings.koreaderUsername,
+      koreaderKey: settings.koreaderKey,
+    },
+    http,
+    (tokens) => updateSettings(home, (current) => ({ ...current, ...tokens })),
+  );
+  return new BookLoreClient(settings.server, authenticator, http);
+}

@@ -1,0 +1,57 @@
+// One sync of a data directory: take the sync lease (X5), run the engine against the configured
+// server, release. Shared by `sync`, `record`'s session-end trigger, `demo` and the daemon.
+import { randomInt } from 'node:crypto';
+import { DEFAULT_BACKOFF_POLICY } from '../core/sync/backoff.js';
+import { SyncEngine, type SyncEvents, type SyncReport } from '../core/sync/sync-engine.js';
+import { loadSettings } from '../config/settings.js';
+import { LocalStore } from '../store/local-store.js';
+import { SqliteSyncStore } from '../store/sqlite-sync-store.js';
+import { SyncLease } from '../store/sync-lease.js';
+import { connect } from './booklore-connection.js';
+
+export interface RunSyncOptions {
+  /** Automatic triggers respect backoff (X4); Sync Now does not. */
+  automatic: boolean;
+  /** How long to wait for another process's sync to finish before giving up. */
+  waitForLeaseMs: number;
+  events?: SyncEvents;
+  /** Books uploaded at once (default: the engine's). */
+  concurrency?: number;
+}
+
+export type RunSyncResult =
+  | { ran: true; report: SyncReport }
+  | { ran: false; busyPid: number | null };
+
+/** Backoff base in seconds; smaller in tests through the environment. */
+function backoffPolicy() {
+  const base = Number(process.env.BOOKLORE_SYNC_BACKOFF_BASE_SECONDS);
+  return Number.isFinite(base) && base > 0 ? { ...DEFAULT_BACKOFF_POLICY, baseSeconds: base } : DEFAULT_BACKOFF_POLICY;
+}
+
+export async function runSync(home: string, options: RunSyncOptions): Promise<RunSyncResult> {
+  const settings = loadSettings(home);
+  const client = connect(home, settings);
+  const store = LocalStore.open(home);
+  const lease = new SyncLease(store.db);
+  try {
+    if (!(await lease.acquire(options.waitForLeaseMs))) {
+      return { ran: false, busyPid: lease.holder()?.pid ?? null };
+    }
+    const engine = new SyncEngine(
+      {
+        store: new SqliteSyncStore(store.db, client.serverKey, lease),
+        api: client,
+        now: () => Math.floor(Date.now() / 1000),
+        random: () => randomInt(0, 1_000_000) / 1_000_000,
+        events: options.events,
+      },
+      { automatic: options.automatic, backoff: backoffPolicy(), ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
+    );
+    const report = await store.useAsync(() => engine.run());
+    return { ran: true, report };
+  } finally {
+    lease.release();
+    store.close();
+  }
+}

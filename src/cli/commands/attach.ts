@@ -1,0 +1,49 @@
+// `attach`: tells which BookLore book queued sessions belong to, when the server cannot find the
+// book by fingerprint (upstream BookLore, or a file BookLore rewrote: X3, X7).
+import type { Command } from 'commander';
+import { normalizeBookHash } from '../../core/session.js';
+import { loadSettings } from '../../config/settings.js';
+import { EXIT } from '../../exit-codes.js';
+import { withLocalStore } from '../../store/local-store.js';
+import { usageError } from '../../user-facing-error.js';
+import { action } from '../action.js';
+
+function positiveIds(values: string[], name: string): number[] {
+  return values.map((value) => {
+    if (!/^\d+$/.test(value) || Number(value) < 1) throw usageError(`${name} takes positive whole numbers (got "${value}")`);
+    return Number(value);
+  });
+}
+
+export function registerAttach(program: Command): void {
+  program
+    .command('attach')
+    .description('attach a BookLore book id to queued sessions, by fingerprint (--hash) or by queue id (--id)')
+    .requiredOption('--book-id <n>', "the book's BookLore id (see `booklore-sync books`)")
+    .option('--hash <md5>', 'every queued session with this fingerprint')
+    .option('--id <ids...>', 'these queued sessions (ids from `booklore-sync pending`)')
+    .action(
+      action<{ bookId: string; hash?: string; id?: string[] }>((ctx, options) => {
+        const [bookId] = positiveIds([options.bookId], '--book-id');
+        if ((options.hash === undefined) === (options.id === undefined)) throw usageError('give either --hash or --id');
+        let hash: string | null = null;
+        if (options.hash !== undefined) {
+          hash = normalizeBookHash(options.hash);
+          if (hash === null) throw usageError(`--hash must be 32 hex digits (got "${options.hash}")`);
+        }
+        const settings = loadSettings(ctx.home);
+        const changed = withLocalStore(ctx.home, (store) =>
+          store.db.transaction(() => {
+            if (hash === null) return store.queue.attachBookId({ ids: positiveIds(options.id!, '--id') }, bookId!);
+            // Later sessions of this book resolve to the same id without asking the server.
+            if (settings.server) store.books.rememberServerBookId(settings.server, hash, bookId!);
+            store.books.setBookIdForHash(hash, bookId!);
+            return store.queue.attachBookId({ hash }, bookId!);
+          })(),
+        );
+        ctx.emitJson({ attached: changed, bookId });
+        ctx.print(`attached book #${bookId} to ${changed} queued session(s)`);
+        return changed > 0 ? EXIT.ok : EXIT.usage;
+      }),
+    );
+}

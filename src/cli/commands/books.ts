@@ -1,0 +1,29 @@
+// `books`: the books the server lets this account see, to find the id for `attach`.
+import type { Command } from 'commander';
+import { connect } from '../../app/booklore-connection.js';
+import { loadSettings } from '../../config/settings.js';
+import { EXIT } from '../../exit-codes.js';
+import { UserFacingError } from '../../user-facing-error.js';
+import { action } from '../action.js';
+import { formatTable } from '../format-table.js';
+
+export function registerBooks(program: Command): void {
+  program
+    .command('books')
+    .description("list the server's books visible to your BookLore account (to find an id for `attach`)")
+    .option('--search <text>', 'only titles containing this text')
+    .action(
+      action<{ search?: string }>(async (ctx, options) => {
+        const client = connect(ctx.home, loadSettings(ctx.home));
+        const result = await client.listBooks();
+        if (!result.ok) {
+          throw new UserFacingError(`cannot list books: ${result.failure.message}`, result.failure.kind === 'auth' ? EXIT.credentials : EXIT.failed);
+        }
+        const needle = options.search?.toLowerCase();
+        const books = result.books.filter((b) => !needle || (b.title ?? '').toLowerCase().includes(needle));
+        ctx.emitJson(books);
+        ctx.print(formatTable(['id', 'type', 'title'], books.map((b) => [String(b.id), b.bookType ?? '', b.title ?? ''])));
+        return EXIT.ok;
+      }),
+    );
+}

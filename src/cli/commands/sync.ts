@@ -1,0 +1,89 @@
+// `sync`: Sync Now. Resolve books, upload, report; exit 0 only when nothing is left to upload.
+import type { Command } from 'commander';
+import { runSync } from '../../app/run-sync.js';
+import type { SyncReport } from '../../core/sync/sync-engine.js';
+import { EXIT, type ExitCode } from '../../exit-codes.js';
+import { UserFacingError, usageError } from '../../user-facing-error.js';
+import { action } from '../action.js';
+import type { CommandContext } from '../context.js';
+import { progressBar } from '../progress-bar.js';
+
+interface SyncOptions {
+  automatic?: boolean;
+  wait: string;
+}
+
+export function syncSummary(report: SyncReport): string {
+  const parts = [`${report.uploaded} uploaded`];
+  if (report.reconciled) parts.push(`${report.reconciled} found already on the server`);
+  if (report.resolved) parts.push(`${report.resolved} matched to books by hash`);
+  if (report.failed) parts.push(`${report.failed} failed`);
+  if (report.parked) parts.push(`${report.parked} parked as invalid`);
+  if (report.duplicatesDropped) parts.push(`${report.duplicatesDropped} duplicate(s) dropped`);
+  if (report.skippedBackoff) parts.push(`${report.skippedBackoff} waiting for backoff`);
+  parts.push(`${report.pending} still queued`);
+  return parts.join(', ');
+}
+
+export function syncJson(report: SyncReport) {
+  return {
+    uploaded: report.uploaded,
+    pending: report.pending,
+    resolved: report.resolved,
+    failed: report.failed,
+    parked: report.parked,
+    reconciled: report.reconciled,
+    unknown: report.unknown,
+    skippedBackoff: report.skippedBackoff,
+    duplicatesDropped: report.duplicatesDropped,
+    stoppedBy: report.stoppedBy,
+    message: report.message,
+  };
+}
+
+export function exitCodeFor(report: SyncReport): ExitCode {
+  if (report.stoppedBy === 'auth') return EXIT.credentials;
+  return report.pending === 0 ? EXIT.ok : EXIT.stillQueued;
+}
+
+export async function syncNow(ctx: CommandContext, automatic: boolean, waitMs: number): Promise<ExitCode> {
+  const bar = progressBar(ctx, 'Uploading', 200);
+  let result;
+  try {
+    result = await runSync(ctx.home, {
+      automatic,
+      waitForLeaseMs: waitMs,
+      events: { progress: (done, total) => bar.update(done, total), log: (line) => ctx.info(line) },
+    });
+  } finally {
+    bar.stop();
+  }
+  if (!result.ran) {
+    throw new UserFacingError(
+      `another sync${result.busyPid ? ` (pid ${result.busyPid})` : ''} is still running on this queue after waiting ${Math.round(waitMs / 1000)} s; try again later`,
+      EXIT.stillQueued,
+    );
+  }
+  const { report } = result;
+  ctx.emitJson(syncJson(report));
+  if (report.stoppedBy === 'auth') ctx.warn(`${report.message}; the queue is kept`);
+  else if (report.stoppedBy === 'offline') ctx.info(`not synced: ${report.message}; sessions stay queued`);
+  else if (report.stoppedBy) ctx.info(`stopped: ${report.message}`);
+  ctx.print(syncSummary(report));
+  return exitCodeFor(report);
+}
+
+export function registerSync(program: Command): void {
+  program
+    .command('sync')
+    .description('Sync Now: resolve books by hash, upload queued sessions, report (exit 3 if any stay queued)')
+    .option('--automatic', 'behave as an automatic trigger: respect backoff after server errors')
+    .option('--wait <seconds>', 'how long to wait for a sync already running on this queue', '300')
+    .action(
+      action<SyncOptions>(async (ctx, options) => {
+        const wait = Number(options.wait);
+        if (!Number.isFinite(wait) || wait < 0) throw usageError(`--wait must be a number of seconds (got "${options.wait}")`);
+        return syncNow(ctx, options.automatic === true, wait * 1000);
+      }),
+    );
+}

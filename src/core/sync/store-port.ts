@@ -1,0 +1,84 @@
+// The durable queue as the sync engine sees it. Each method is one transaction in the adapter,
+// so a crash between two calls leaves the queue in a state the next sync understands.
+
+/** A queued session as stored: not trusted (the plugin may have written it), re-validated before sending. */
+export interface QueuedSession {
+  id: number;
+  bookId: number | null;
+  bookHash: string | null;
+  bookType: string | null;
+  bookTitle: string | null;
+  startTime: string;
+  endTime: string;
+  durationSeconds: number;
+  startProgress: number | null;
+  endProgress: number | null;
+  progressDelta: number | null;
+  startLocation: string | null;
+  endLocation: string | null;
+  retryCount: number;
+  /** The same book, start and end is already in the history: uploading again would duplicate it. */
+  alreadyUploaded: boolean;
+}
+
+export interface UploadGroup {
+  bookId: number;
+  count: number;
+}
+
+export interface InFlightGroup {
+  bookId: number;
+  sessions: QueuedSession[];
+}
+
+export interface Capabilities {
+  batchUpload: boolean | null;
+  hashLookup: boolean | null;
+  checkedAt: number;
+}
+
+export interface Backoff {
+  failures: number;
+  nextAttemptAt: number;
+}
+
+export interface SyncStore {
+  /** Sessions marked as sent whose answer never arrived, grouped by book (X1). */
+  inFlight(): InFlightGroup[];
+  /** Distinct fingerprints of queued sessions that have no book id yet (S3). */
+  unresolvedHashes(): { hash: string; title: string | null }[];
+  /** A book id learned earlier for this fingerprint, if any. */
+  knownBookId(hash: string): number | null;
+  /** Stores the id (and the server's title where we had none) on every queued session with this fingerprint, and caches it; returns how many sessions. */
+  assignBookId(hash: string, bookId: number, title: string | null): number;
+  /** Notes why sessions of this fingerprint still wait (no retry counted: nothing was rejected). */
+  noteUnresolved(hash: string, reason: string): void;
+  /** Books with sessions ready to upload. */
+  uploadGroups(): UploadGroup[];
+  /** Up to `limit` queued sessions of a book with id > afterId, oldest first. */
+  uploadable(bookId: number, afterId: number, limit: number): QueuedSession[];
+  /** Marks sessions as on the wire, before the request is sent (X1). */
+  markSending(ids: number[], now: number): void;
+  /** Accepted: into history and out of the queue in one transaction (S2). */
+  settleUploaded(items: { id: number; serverSessionId: number | null }[], now: number): void;
+  /** Rejected or failing: retry_count + 1, error kept, back in the queue (S2). */
+  settleFailed(ids: number[], error: string, now: number): void;
+  /** Invalid: kept with its reason, skipped until the user acts (X2). */
+  park(ids: number[], reason: string, now: number): void;
+  /** Already in the history (same book, start, end): removed from the queue, nothing sent. */
+  dropAlreadyUploaded(ids: number[]): void;
+  /** How many sessions are marked as sent without a known answer. */
+  inFlightCount(): number;
+  /** Not sent after all, or known not to be on the server: back in the queue, retry count untouched. */
+  requeue(ids: number[], note: string | null): void;
+  /** Sent with an unknown outcome: stays marked as sent, with a note, for reconciliation. */
+  noteUnknown(ids: number[], note: string): void;
+  backoff(bookId: number): Backoff | null;
+  setBackoff(bookId: number, backoff: Backoff, error: string): void;
+  clearBackoff(bookId: number): void;
+  capabilities(serverKey: string): Capabilities | null;
+  saveCapabilities(serverKey: string, capabilities: Capabilities): void;
+  pendingCount(): number;
+  /** Keeps this process's claim on the sync; false when it was lost (then stop sending at once). */
+  stillOwnsSync(): boolean;
+}

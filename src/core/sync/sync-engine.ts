@@ -1,0 +1,458 @@
+// One sync: reconcile what may already be on the server, resolve books by fingerprint, upload in
+// batches, and settle every session. Pure decisions over two ports (queue store, BookLore API),
+// so the same engine runs in Node and, compiled to Lua, in KOReader.
+//
+//   reconcile in-flight (X1) ─► resolve hashes (S3) ─► per book: batches of ≤ 100 (S4, X3)
+//     ─► settle: uploaded → history | rejected → retry + error | invalid → parked (X2)
+//
+// A round repeats (bounded) only when some outcome was unknown, so a dropped acknowledgement is
+// checked against the server and, if absent, re-sent within the same sync.
+import type { BookLoreApi, Failure, WireSession } from './api-port.js';
+import { culpritsFromDetails } from './batch-culprits.js';
+import { DEFAULT_BACKOFF_POLICY, isBackingOff, nextBackoff, type BackoffPolicy } from './backoff.js';
+import type { Capabilities, QueuedSession, SyncStore } from './store-port.js';
+import { prepareForUpload, timeKey } from './wire-session.js';
+import { describeErrors } from '../session.js';
+
+export interface SyncOptions {
+  /** Automatic triggers respect backoff; a manual Sync Now does not (X4). */
+  automatic: boolean;
+  batchSize: number;
+  /** Remembered capabilities are checked again after this long. */
+  capabilityMaxAgeSeconds: number;
+  maxRounds: number;
+  backoff: BackoffPolicy;
+  /** Books uploaded at the same time (requests in flight). */
+  concurrency: number;
+}
+
+export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
+  automatic: false,
+  batchSize: 100,
+  capabilityMaxAgeSeconds: 86400,
+  maxRounds: 3,
+  backoff: DEFAULT_BACKOFF_POLICY,
+  concurrency: 4,
+};
+
+export interface SyncEvents {
+  /** Sessions settled so far out of those found ready at the start of the upload phase. */
+  progress?(done: number, total: number): void;
+  log?(message: string): void;
+}
+
+export interface SyncDeps {
+  store: SyncStore;
+  api: BookLoreApi;
+  now: () => number;
+  random: () => number;
+  events?: SyncEvents;
+}
+
+export type StopReason = 'offline' | 'auth' | 'lease-lost';
+
+export interface SyncReport {
+  uploaded: number;
+  resolved: number;
+  /** Sessions the server refused or failed on this time (retry counted). */
+  failed: number;
+  parked: number;
+  /** Sessions found already on the server after an unknown outcome. */
+  reconciled: number;
+  /** Sessions whose outcome is still unknown. */
+  unknown: number;
+  /** Sessions re-sent without checking, because this account cannot list sessions. */
+  resentUnverified: number;
+  duplicatesDropped: number;
+  skippedBackoff: number;
+  unresolved: number;
+  pending: number;
+  stoppedBy: StopReason | null;
+  message: string | null;
+  batchUpload: boolean | null;
+  hashLookup: boolean | null;
+}
+
+type SendResult = 'sent' | 'book-failed' | 'stop';
+
+const HASH_NOT_FOUND = 'book not found on server by hash';
+
+export class SyncEngine {
+  private readonly options: SyncOptions;
+  private readonly report: SyncReport;
+  private capabilities: Capabilities = { batchUpload: null, hashLookup: null, checkedAt: 0 };
+  private settled = 0;
+  private total = 0;
+  /** Unknown outcomes met in the current round: another round checks them with the server. */
+  private unknownThisRound = 0;
+
+  constructor(
+    private readonly deps: SyncDeps,
+    options: Partial<SyncOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_SYNC_OPTIONS, ...options };
+    this.report = {
+      uploaded: 0, resolved: 0, failed: 0, parked: 0, reconciled: 0, unknown: 0, resentUnverified: 0,
+      duplicatesDropped: 0, skippedBackoff: 0, unresolved: 0, pending: 0, stoppedBy: null, message: null,
+      batchUpload: null, hashLookup: null,
+    };
+  }
+
+  async run(): Promise<SyncReport> {
+    const { store } = this.deps;
+    if (store.pendingCount() > 0) {
+      this.loadCapabilities();
+      for (let round = 0; round < this.options.maxRounds; round++) {
+        this.unknownThisRound = 0;
+        if (!(await this.reconcileInFlight())) break;
+        if (!(await this.resolveHashes())) break;
+        if (!(await this.uploadAll())) break;
+        if (this.unknownThisRound === 0) break;
+      }
+    }
+    this.report.pending = store.pendingCount();
+    this.report.unknown = store.inFlightCount();
+    this.report.batchUpload = this.capabilities.batchUpload;
+    this.report.hashLookup = this.capabilities.hashLookup;
+    return this.report;
+  }
+
+  private log(message: string): void {
+    if (this.deps.events?.log) this.deps.events.log(message);
+  }
+
+  private advance(count: number): void {
+    this.settled += count;
+    if (this.deps.events?.progress) this.deps.events.progress(this.settled, this.total);
+  }
+
+  /** Records why the sync stops; returns false so callers can `return this.stop(...)`. */
+  private stop(reason: StopReason, message: string): false {
+    this.report.stoppedBy = reason;
+    this.report.message = message;
+    return false;
+  }
+
+  /** Stops on failures that concern the whole server; false means stop. */
+  private stopsSync(failure: Failure): boolean {
+    if (failure.kind === 'offline') return !this.stop('offline', `server unreachable: ${failure.message}`);
+    if (failure.kind === 'auth') return !this.stop('auth', failure.message);
+    return false;
+  }
+
+  /**
+   * X3: what this server can do, as remembered; unknown (or stale) capabilities are learned by
+   * trying (§7.2: "detect batch support by trying it"), which costs no extra round trip.
+   */
+  private loadCapabilities(): void {
+    const { store, api, now } = this.deps;
+    const known = store.capabilities(api.serverKey);
+    if (known !== null && now() - known.checkedAt < this.options.capabilityMaxAgeSeconds) this.capabilities = known;
+  }
+
+  private rememberCapability(change: Partial<Capabilities>): void {
+    const before = this.capabilities;
+    this.capabilities = { ...before, ...change, checkedAt: this.deps.now() };
+    if (before.batchUpload !== this.capabilities.batchUpload || before.hashLookup !== this.capabilities.hashLookup) {
+      this.deps.store.saveCapabilities(this.deps.api.serverKey, this.capabilities);
+    }
+  }
+
+  /** X1: sessions sent without a known answer are looked up on the server before anything is re-sent. */
+  private async reconcileInFlight(): Promise<boolean> {
+    const { store, api } = this.deps;
+    for (const group of store.inFlight()) {
+      const ids = group.sessions.map((s) => s.id);
+      if (!api.canListSessions) {
+        // Only KOReader headers: BookLore lists sessions to JWT users only (§2.2), so we cannot check.
+        store.requeue(ids, 'outcome unknown and this account cannot list sessions (KOReader login only): re-sent unverified');
+        this.report.resentUnverified += ids.length;
+        continue;
+      }
+      let earliest = '';
+      const wanted = new Map<string, QueuedSession>();
+      for (const session of group.sessions) {
+        const key = timeKey(session.startTime, session.endTime);
+        if (key === null) continue;
+        wanted.set(key, session);
+        if (earliest === '' || session.startTime < earliest) earliest = session.startTime;
+      }
+      const onServer = new Map<string, number>();
+      let page = 0;
+      let complete = false;
+      while (!complete) {
+        const listed = await api.listSessions(group.bookId, page, 100);
+        if (!listed.ok) {
+          if (this.stopsSync(listed.failure)) return false;
+          this.log(`could not check book ${group.bookId} on the server (${listed.failure.message}); will try again`);
+          break;
+        }
+        let olderThanAll = false;
+        for (const s of listed.sessions) {
+          const key = timeKey(s.startTime, s.endTime);
+          if (key !== null && !onServer.has(key)) onServer.set(key, s.id);
+          if (s.startTime < earliest) olderThanAll = true;
+        }
+        // Newest first: once a page reaches back past our earliest session, the rest is older.
+        complete = listed.lastPage || olderThanAll;
+        page++;
+      }
+      if (!complete) continue;
+      const found: { id: number; serverSessionId: number | null }[] = [];
+      const absent: number[] = [];
+      for (const session of group.sessions) {
+        const key = timeKey(session.startTime, session.endTime);
+        const serverId = key === null ? undefined : onServer.get(key);
+        if (serverId !== undefined) found.push({ id: session.id, serverSessionId: serverId });
+        else absent.push(session.id);
+      }
+      if (found.length > 0) store.settleUploaded(found, this.deps.now());
+      if (absent.length > 0) store.requeue(absent, null);
+      this.report.reconciled += found.length;
+      if (found.length > 0) this.log(`book ${group.bookId}: ${found.length} session(s) were already on the server`);
+    }
+    return true;
+  }
+
+  /** S3: one lookup per distinct fingerprint per sync; ids are stored for every session of that book. */
+  private async resolveHashes(): Promise<boolean> {
+    const { store, api } = this.deps;
+    for (const { hash } of store.unresolvedHashes()) {
+      const known = store.knownBookId(hash);
+      if (known !== null) {
+        this.report.resolved += store.assignBookId(hash, known, null);
+        continue;
+      }
+      if (this.capabilities.hashLookup === false) {
+        store.noteUnresolved(hash, `${HASH_NOT_FOUND}: this server has no hash lookup (upstream BookLore); attach the book id with \`booklore-sync attach --hash ${hash} --book-id N\``);
+        this.report.unresolved++;
+        continue;
+      }
+      const outcome = await api.lookupBookByHash(hash);
+      if (outcome.ok) this.rememberCapability({ hashLookup: true });
+      if (outcome.ok && outcome.found) {
+        this.report.resolved += store.assignBookId(hash, outcome.bookId, outcome.title);
+      } else if (outcome.ok) {
+        // X7: BookLore rewrites files when it embeds metadata, so the device copy may no longer match.
+        store.noteUnresolved(hash, `${HASH_NOT_FOUND} (the server's copy may have changed when BookLore embedded metadata); attach the book id with \`booklore-sync attach --hash ${hash} --book-id N\``);
+        this.report.unresolved++;
+      } else if (outcome.failure.kind === 'unsupported') {
+        if (outcome.failure.definite) this.rememberCapability({ hashLookup: false });
+        else this.capabilities = { ...this.capabilities, hashLookup: false };
+        store.noteUnresolved(hash, `${HASH_NOT_FOUND}: this server has no hash lookup (upstream BookLore); attach the book id with \`booklore-sync attach --hash ${hash} --book-id N\``);
+        this.report.unresolved++;
+      } else if (this.stopsSync(outcome.failure)) {
+        return false;
+      } else {
+        store.noteUnresolved(hash, `hash lookup failed: ${outcome.failure.message}`);
+        this.report.unresolved++;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Books are uploaded by a few workers at once (different books never share a request, so they
+   * cannot interfere); each book's sessions go in order, one request at a time.
+   */
+  private async uploadAll(): Promise<boolean> {
+    const groups = this.deps.store.uploadGroups();
+    this.total = this.settled;
+    for (const g of groups) this.total += g.count;
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < groups.length && this.report.stoppedBy === null) {
+        const group = groups[next]!;
+        next++;
+        await this.uploadBook(group.bookId, group.count);
+      }
+    };
+    const workers: Promise<void>[] = [];
+    const count = groups.length < this.options.concurrency ? groups.length : this.options.concurrency;
+    for (let i = 0; i < count; i++) workers.push(worker());
+    await Promise.all(workers);
+    return this.report.stoppedBy === null;
+  }
+
+  private async uploadBook(bookId: number, count: number): Promise<void> {
+    const { store, now } = this.deps;
+    if (this.options.automatic && isBackingOff(store.backoff(bookId), now())) {
+      this.report.skippedBackoff += count;
+      this.advance(count);
+      return;
+    }
+    let afterId = 0;
+    for (;;) {
+      const rows = store.uploadable(bookId, afterId, this.options.batchSize);
+      if (rows.length === 0) break;
+      afterId = rows[rows.length - 1]!.id;
+      const byType = new Map<string, { row: QueuedSession; wire: WireSession }[]>();
+      for (const row of rows) {
+        if (row.alreadyUploaded) {
+          store.dropAlreadyUploaded([row.id]);
+          this.report.duplicatesDropped++;
+          this.advance(1);
+          continue;
+        }
+        const prepared = prepareForUpload(row);
+        if (!prepared.ok) {
+          store.park([row.id], `invalid in the queue, not sent: ${describeErrors(prepared.errors)}`, now());
+          this.report.parked++;
+          this.advance(1);
+          continue;
+        }
+        const list = byType.get(prepared.bookType);
+        if (list === undefined) byType.set(prepared.bookType, [{ row, wire: prepared.wire }]);
+        else list.push({ row, wire: prepared.wire });
+      }
+      for (const [bookType, items] of byType) {
+        // 'book-failed': the server refused this book or is struggling; its other sessions wait.
+        if ((await this.send(bookId, bookType, items)) !== 'sent') return;
+      }
+    }
+    store.clearBackoff(bookId);
+  }
+
+  private send(bookId: number, bookType: string, items: { row: QueuedSession; wire: WireSession }[]): Promise<SendResult> {
+    if (items.length >= 2 && this.capabilities.batchUpload !== false) return this.sendBatch(bookId, bookType, items);
+    return this.sendSingles(bookId, bookType, items);
+  }
+
+  private async sendBatch(bookId: number, bookType: string, items: { row: QueuedSession; wire: WireSession }[]): Promise<SendResult> {
+    const { store, api, now } = this.deps;
+    if (!store.stillOwnsSync()) return this.lostLease();
+    const ids = items.map((i) => i.row.id);
+    store.markSending(ids, now());
+    const outcome = await api.postBatch(bookId, bookType, items.map((i) => i.wire));
+    if (outcome.ok) {
+      this.rememberCapability({ batchUpload: true });
+      store.settleUploaded(ids.map((id, i) => ({ id, serverSessionId: outcome.sessionIds[i] ?? null })), now());
+      this.report.uploaded += ids.length;
+      this.advance(ids.length);
+      return 'sent';
+    }
+    const failure = outcome.failure;
+    if (failure.kind === 'unsupported') {
+      store.requeue(ids, null);
+      if (failure.definite) this.rememberCapability({ batchUpload: false });
+      else this.capabilities = { ...this.capabilities, batchUpload: false };
+      this.log(`the server has no batch upload (${failure.message}); sending one by one`);
+      return this.sendSingles(bookId, bookType, items);
+    }
+    if (failure.kind === 'rejected' && failure.status === 400) {
+      store.requeue(ids, null);
+      return this.isolateInvalid(bookId, bookType, items, failure);
+    }
+    return this.settleFailure(bookId, ids, failure);
+  }
+
+  /** X2: park exactly the sessions the server refuses; every valid one still lands. */
+  private async isolateInvalid(
+    bookId: number,
+    bookType: string,
+    items: { row: QueuedSession; wire: WireSession }[],
+    failure: { message: string; details: string[] },
+  ): Promise<SendResult> {
+    const { store, now } = this.deps;
+    if (items.length === 1) {
+      const reason = failure.details.length > 0 ? failure.details.join('; ') : failure.message;
+      store.park([items[0]!.row.id], `rejected by the server: ${reason}`, now());
+      this.report.parked++;
+      this.advance(1);
+      return 'sent';
+    }
+    const culprits = culpritsFromDetails(failure.details, items.length);
+    if (culprits.size > 0) {
+      const rest: { row: QueuedSession; wire: WireSession }[] = [];
+      items.forEach((item, index) => {
+        const messages = culprits.get(index);
+        if (messages === undefined) {
+          rest.push(item);
+        } else {
+          store.park([item.row.id], `rejected by the server: ${messages.join('; ')}`, now());
+          this.report.parked++;
+          this.advance(1);
+        }
+      });
+      return rest.length === 0 ? 'sent' : this.sendBatchOrSingle(bookId, bookType, rest);
+    }
+    const middle = Math.ceil(items.length / 2);
+    const first = await this.sendBatchOrSingle(bookId, bookType, items.slice(0, middle));
+    if (first !== 'sent') return first;
+    return this.sendBatchOrSingle(bookId, bookType, items.slice(middle));
+  }
+
+  /** While isolating, even one session goes through the batch endpoint: its rules are the ones that refused. */
+  private sendBatchOrSingle(bookId: number, bookType: string, items: { row: QueuedSession; wire: WireSession }[]): Promise<SendResult> {
+    return this.capabilities.batchUpload === false ? this.sendSingles(bookId, bookType, items) : this.sendBatch(bookId, bookType, items);
+  }
+
+  private async sendSingles(bookId: number, bookType: string, items: { row: QueuedSession; wire: WireSession }[]): Promise<SendResult> {
+    const { store, api, now } = this.deps;
+    for (const item of items) {
+      if (!store.stillOwnsSync()) return this.lostLease();
+      const id = item.row.id;
+      store.markSending([id], now());
+      const outcome = await api.postSession(bookId, bookType, item.wire);
+      if (outcome.ok) {
+        store.settleUploaded([{ id, serverSessionId: null }], now());
+        this.report.uploaded++;
+        this.advance(1);
+        continue;
+      }
+      const failure = outcome.failure;
+      if (failure.kind === 'rejected' && failure.status === 400) {
+        const reason = failure.details.length > 0 ? failure.details.join('; ') : failure.message;
+        store.park([id], `rejected by the server: ${reason}`, now());
+        this.report.parked++;
+        this.advance(1);
+        continue;
+      }
+      const result = this.settleFailure(bookId, [id], failure);
+      if (result !== 'sent') {
+        // The rest of this book is not tried now: the server refused the book or is struggling.
+        return result;
+      }
+    }
+    return 'sent';
+  }
+
+  private settleFailure(bookId: number, ids: number[], failure: Failure): SendResult {
+    const { store, now } = this.deps;
+    switch (failure.kind) {
+      case 'offline':
+      case 'auth':
+        store.requeue(ids, null);
+        this.stopsSync(failure);
+        return 'stop';
+      case 'unknown':
+        store.noteUnknown(ids, `outcome unknown (${failure.message}); will check the server before re-sending`);
+        this.unknownThisRound += ids.length;
+        this.advance(ids.length);
+        return 'book-failed';
+      case 'server': {
+        const message = `server error ${failure.status}: ${failure.message}`;
+        store.settleFailed(ids, message, now());
+        store.setBackoff(
+          bookId,
+          nextBackoff(store.backoff(bookId), now(), this.deps.random, this.options.backoff, failure.retryAfterSeconds),
+          message,
+        );
+        this.report.failed += ids.length;
+        this.advance(ids.length);
+        return 'book-failed';
+      }
+      case 'rejected':
+      case 'unsupported':
+        store.settleFailed(ids, failure.kind === 'rejected' ? `rejected (${failure.status}): ${failure.message}` : failure.message, now());
+        this.report.failed += ids.length;
+        this.advance(ids.length);
+        return 'book-failed';
+    }
+  }
+
+  private lostLease(): SendResult {
+    this.stop('lease-lost', 'another process took over the sync; stopped sending');
+    return 'stop';
+  }
+}

@@ -1,0 +1,112 @@
+// A data directory wired to a bundled BookLore server on 127.0.0.1, for sync tests: a real queue
+// file, a real server, and the real CLI run as a subprocess.
+import { saveSettings, SettingsSchema, type Settings } from '../../src/config/settings.js';
+import { validateSession, type SessionInput } from '../../src/core/session.js';
+import { LocalStore } from '../../src/store/local-store.js';
+import { start, type StartOptions, type TestServer } from '../../src/testserver/index.js';
+import { runCli, tempDir, type CliOptions, type CliResult } from './cli.js';
+
+/** The default seed's books (see `booklore-sync test-server`). */
+export const BOOKS = {
+  pride: { id: 1, hash: 'f0a672838b6f07f2e74b8bd01aec4434', type: 'EPUB' },
+  artOfWar: { id: 2, hash: '39b5a905011a04419a42c64243d08855', type: 'PDF' },
+  nemo: { id: 3, hash: 'b648aedbc61be58ba43f7cc37f98bbe1', type: 'CBX' },
+  mobyDick: { id: 4, hash: '5619aaa268aa5d062eff129917eef00a', type: 'FB2' },
+  secret: { id: 5, hash: '47bf5b03ef09a04c63078f0bae803793', type: 'EPUB' },
+} as const;
+
+export const BASE_TIME = Date.UTC(2026, 0, 10, 8, 0, 0) / 1000;
+
+export interface Fixture {
+  server: TestServer;
+  home: string;
+  cli(args: string[], options?: CliOptions): Promise<CliResult>;
+  /** `sync --json` parsed, with the exit code. */
+  sync(args?: string[], options?: CliOptions): Promise<{ code: number | null; report: any; stderr: string }>;
+  /** Queues sessions directly in the queue file (fast set-up for large queues). */
+  enqueue(sessions: SessionInput[]): number[];
+  pending(): Promise<any[]>;
+  history(): Promise<any[]>;
+  close(): Promise<void>;
+}
+
+export type FixtureOptions = StartOptions & { settings?: Partial<Settings> };
+
+/** Sessions of one book, an hour apart, each 30 minutes with pages turned. */
+export function sessionsFor(book: { id?: number; hash?: string; type?: string }, count: number, offsetHours = 0): SessionInput[] {
+  return Array.from({ length: count }, (_, i) => {
+    const start = BASE_TIME + (offsetHours + i) * 3600;
+    return {
+      bookId: book.id ?? null,
+      bookHash: book.hash ?? null,
+      bookType: book.type ?? 'EPUB',
+      startTime: start,
+      endTime: start + 1800,
+      startProgress: 10,
+      endProgress: 12.5,
+      startLocation: `${i * 10}`,
+      endLocation: `${i * 10 + 9}`,
+    };
+  });
+}
+
+export async function syncFixture(options: FixtureOptions = {}): Promise<Fixture> {
+  const { settings, ...serverOptions } = options;
+  const server = await start({ port: 0, ...serverOptions });
+  const dir = tempDir('bls-sync-');
+  saveSettings(
+    dir.path,
+    SettingsSchema.parse({ server: server.url, username: 'reader', password: 'reader', timeoutSeconds: 5, ...settings }),
+  );
+  const cli = (args: string[], cliOptions: CliOptions = {}) => runCli(['--home', dir.path, ...args], cliOptions);
+  const json = async (args: string[]) => {
+    const result = await cli(['--json', ...args]);
+    if (result.code !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);
+    return JSON.parse(result.stdout);
+  };
+  return {
+    server,
+    home: dir.path,
+    cli,
+    async sync(args = [], cliOptions = {}) {
+      const result = await cli(['--json', 'sync', ...args], cliOptions);
+      let report: any = null;
+      try {
+        report = JSON.parse(result.stdout);
+      } catch {
+        report = null;
+      }
+      return { code: result.code, report, stderr: result.stderr };
+    },
+    enqueue(sessions) {
+      const store = LocalStore.open(dir.path);
+      try {
+        return sessions.map((input) => {
+          const v = validateSession(input);
+          if (!v.ok) throw new Error(`fixture session invalid: ${JSON.stringify(v.errors)}`);
+          const outcome = store.queue.enqueue(v.session, 'record');
+          if (!outcome.queued) throw new Error('fixture session was a duplicate');
+          return outcome.id;
+        });
+      } finally {
+        store.close();
+      }
+    },
+    pending: () => json(['pending']),
+    history: () => json(['history', '--limit', '100000']),
+    async close() {
+      await server.close();
+      dir.cleanup();
+    },
+  };
+}
+
+/** Server sessions as (bookId, start, end) keys with how many times each is stored. */
+export function serverCopies(server: TestServer): Map<string, number> {
+  const copies = new Map<string, number>();
+  for (const s of server.admin.sessions()) {
+    const key = `${s.bookId}|${s.startTime}|${s.endTime}`;
+    copies.set(key, (copies.get(key) ?? 0) + 1);
+  }
+  return copies;
+}
