@@ -166,7 +166,7 @@ export class BookLoreClient implements BookLoreApi {
       const response = await this.exchange('GET', path, auth);
       if (response.status === 200 && isJson(response)) {
         const book = parseJson(response.text, Book);
-        if (book) return { ok: true as const, found: true as const, bookId: book.id, title: book.metadata?.title ?? book.title ?? null };
+        if (book) return { ok: true as const, found: true as const, bookId: book.id, title: book.metadata?.title ?? book.title ?? null, bookType: book.primaryFile?.bookType ?? null };
         return { ok: false as const, failure: { kind: 'unknown', message: 'the book lookup answer was not a BookLore book' } as Failure };
       }
       if (response.status === 404 && isJson(response)) return { ok: true as const, found: false as const };

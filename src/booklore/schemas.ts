@@ -35,13 +35,10 @@ export const Book = z.object({
   id: z.number().int().positive(),
   metadata: z.object({ title: z.string().nullable().optional() }).nullable().optional(),
   title: z.string().nullable().optional(),
+  primaryFile: z.object({ bookType: z.string().nullable().optional(), fileName: z.string().nullable().optional() }).nullable().optional(),
 });
 
-export const BookList = z.array(
-  Book.extend({
-    primaryFile: z.object({ bookType: z.string().nullable().optional(), fileName: z.string().nullable().optional() }).nullable().optional(),
-  }),
-);
+export const BookList = z.array(Book);
 
 /** §1.1 Page<ReadingSessionResponse> in Spring's VIA_DTO form. */
 export const SessionPage = z.object({

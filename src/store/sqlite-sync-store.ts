@@ -41,7 +41,9 @@ export class SqliteSyncStore implements SyncStore {
         WHERE book_id IS NULL AND book_hash <> '' AND upload_state = 'queued' GROUP BY book_hash ORDER BY MIN(id)`),
       knownOnServer: db.prepare('SELECT book_id FROM bls_book_hashes WHERE server_url = ? AND book_hash = ?').pluck(),
       knownInCache: db.prepare('SELECT book_id FROM book_cache WHERE file_hash = ? AND book_id IS NOT NULL ORDER BY updated_at DESC LIMIT 1').pluck(),
-      assign: db.prepare(`UPDATE pending_sessions SET book_id = @bookId, last_error = NULL, book_title = COALESCE(book_title, @title)
+      // An import guesses the type (KOReader's statistics have no file name): the server knows it.
+      assign: db.prepare(`UPDATE pending_sessions SET book_id = @bookId, last_error = NULL, book_title = COALESCE(book_title, @title),
+          book_type = CASE WHEN source = 'import' AND @bookType IS NOT NULL THEN @bookType ELSE book_type END
         WHERE book_hash = @hash AND book_id IS NULL AND upload_state <> 'sending'`),
       noteUnresolved: db.prepare('UPDATE pending_sessions SET last_error = @reason WHERE book_hash = @hash AND book_id IS NULL'),
       groups: db.prepare(`SELECT book_id AS bookId, COUNT(*) AS count FROM pending_sessions
@@ -110,11 +112,11 @@ export class SqliteSyncStore implements SyncStore {
     return (this.s.knownInCache.get(hash) as number | undefined) ?? null;
   }
 
-  assignBookId(hash: string, bookId: number, title: string | null): number {
+  assignBookId(hash: string, bookId: number, book: { title: string | null; bookType: string | null }): number {
     return this.db.transaction(() => {
       this.books.rememberServerBookId(this.serverKey, hash, bookId);
       this.books.setBookIdForHash(hash, bookId);
-      return this.s.assign.run({ bookId, hash, title }).changes;
+      return this.s.assign.run({ bookId, hash, title: book.title, bookType: book.bookType }).changes;
     })();
   }
 

@@ -38,7 +38,7 @@ export type SingleOutcome = { ok: true } | { ok: false; failure: Failure };
 export type BatchOutcome = { ok: true; sessionIds: (number | null)[] } | { ok: false; failure: Failure };
 
 export type LookupOutcome =
-  | { ok: true; found: true; bookId: number; title: string | null }
+  | { ok: true; found: true; bookId: number; title: string | null; bookType: string | null }
   | { ok: true; found: false }
   | { ok: false; failure: Failure };
 

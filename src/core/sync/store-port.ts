@@ -49,8 +49,11 @@ export interface SyncStore {
   unresolvedHashes(): { hash: string; title: string | null }[];
   /** A book id learned earlier for this fingerprint, if any. */
   knownBookId(hash: string): number | null;
-  /** Stores the id (and the server's title where we had none) on every queued session with this fingerprint, and caches it; returns how many sessions. */
-  assignBookId(hash: string, bookId: number, title: string | null): number;
+  /**
+   * Stores the id on every queued session with this fingerprint and caches it; returns how many.
+   * The server's title fills a missing one; its book type replaces a guessed one (imports).
+   */
+  assignBookId(hash: string, bookId: number, book: { title: string | null; bookType: string | null }): number;
   /** Notes why sessions of this fingerprint still wait (no retry counted: nothing was rejected). */
   noteUnresolved(hash: string, reason: string): void;
   /** Books with sessions ready to upload. */

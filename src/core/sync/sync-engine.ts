@@ -12,7 +12,7 @@ import { culpritsFromDetails } from './batch-culprits.js';
 import { DEFAULT_BACKOFF_POLICY, isBackingOff, nextBackoff, type BackoffPolicy } from './backoff.js';
 import type { Capabilities, QueuedSession, SyncStore } from './store-port.js';
 import { prepareForUpload, timeKey } from './wire-session.js';
-import { describeErrors } from '../session.js';
+import { describeErrors, isBookType } from '../session.js';
 
 export interface SyncOptions {
   /** Automatic triggers respect backoff; a manual Sync Now does not (X4). */
@@ -220,7 +220,7 @@ export class SyncEngine {
     for (const { hash } of store.unresolvedHashes()) {
       const known = store.knownBookId(hash);
       if (known !== null) {
-        this.report.resolved += store.assignBookId(hash, known, null);
+        this.report.resolved += store.assignBookId(hash, known, { title: null, bookType: null });
         continue;
       }
       if (this.capabilities.hashLookup === false) {
@@ -231,7 +231,8 @@ export class SyncEngine {
       const outcome = await api.lookupBookByHash(hash);
       if (outcome.ok) this.rememberCapability({ hashLookup: true });
       if (outcome.ok && outcome.found) {
-        this.report.resolved += store.assignBookId(hash, outcome.bookId, outcome.title);
+        const bookType = outcome.bookType !== null && isBookType(outcome.bookType) ? outcome.bookType : null;
+        this.report.resolved += store.assignBookId(hash, outcome.bookId, { title: outcome.title, bookType });
       } else if (outcome.ok) {
         // X7: BookLore rewrites files when it embeds metadata, so the device copy may no longer match.
         store.noteUnresolved(hash, `${HASH_NOT_FOUND} (the server's copy may have changed when BookLore embedded metadata); attach the book id with \`booklore-sync attach --hash ${hash} --book-id N\``);
