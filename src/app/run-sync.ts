@@ -17,6 +17,8 @@ export interface RunSyncOptions {
   events?: SyncEvents;
   /** Books uploaded at once (default: the engine's). */
   concurrency?: number;
+  /** Once aborted, the sync sends nothing more (requests already sent are settled first). */
+  signal?: AbortSignal;
 }
 
 export type RunSyncResult =
@@ -45,6 +47,7 @@ export async function runSync(home: string, options: RunSyncOptions): Promise<Ru
         now: () => Math.floor(Date.now() / 1000),
         random: () => randomInt(0, 1_000_000) / 1_000_000,
         events: options.events,
+        shouldContinue: () => !options.signal?.aborted,
       },
       { automatic: options.automatic, backoff: backoffPolicy(), ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
     );

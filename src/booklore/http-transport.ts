@@ -23,11 +23,19 @@ export class TransportFailure extends Error {
   }
 }
 
-/** Error codes raised before a request can have reached the server. */
-const NOT_SENT = new Set([
-  'ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN',
-  'UND_ERR_CONNECT_TIMEOUT', 'EADDRNOTAVAIL', 'ERR_INVALID_URL',
-]);
+/** Error codes raised before a request can have reached the server, in words. */
+const NOT_SENT: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed (no network?)',
+  EHOSTUNREACH: 'no route to the server (no network?)',
+  ENETUNREACH: 'no network',
+  EHOSTDOWN: 'the server host is down',
+  ENETDOWN: 'the network is down',
+  UND_ERR_CONNECT_TIMEOUT: 'could not connect in time',
+  EADDRNOTAVAIL: 'address not available',
+  ERR_INVALID_URL: 'invalid server URL',
+};
 
 const TLS_CODES = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|EPROTO/;
 
@@ -55,7 +63,8 @@ export function classifyTransportError(err: unknown, timeoutMs: number): Transpo
     return new TransportFailure('unknown', `no answer within ${Math.round(timeoutMs / 1000)} s`);
   }
   const code = errorCode(err);
-  if (NOT_SENT.has(code)) return new TransportFailure('offline', `${code.toLowerCase().replace(/_/g, ' ')} (${describe(err)})`);
+  const words = NOT_SENT[code];
+  if (words !== undefined) return new TransportFailure('offline', `${words} (${code})`);
   if (TLS_CODES.test(code)) {
     return new TransportFailure(
       'offline',

@@ -12,6 +12,7 @@ import { registerRetry } from './retry.js';
 import { registerSync } from './sync.js';
 import { registerTestConnection } from './test-connection.js';
 import { registerTestServer } from './test-server.js';
+import { registerWatch } from './watch.js';
 
 /** Every command, in the order `--help` lists them. */
 export const COMMANDS: ((program: Command) => void)[] = [
@@ -22,6 +23,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerPending,
   registerHistory,
   registerClearPending,
+  registerWatch,
   registerAttach,
   registerRetry,
   registerBooks,

@@ -7,10 +7,12 @@ import { UserFacingError, usageError } from '../../user-facing-error.js';
 import { action } from '../action.js';
 import type { CommandContext } from '../context.js';
 import { progressBar } from '../progress-bar.js';
+import { sendControl, socketPath } from '../../daemon/control-socket.js';
 
 interface SyncOptions {
   automatic?: boolean;
   wait: string;
+  viaDaemon?: boolean;
 }
 
 export function syncSummary(report: SyncReport): string {
@@ -79,10 +81,22 @@ export function registerSync(program: Command): void {
     .description('Sync Now: resolve books by hash, upload queued sessions, report (exit 3 if any stay queued)')
     .option('--automatic', 'behave as an automatic trigger: respect backoff after server errors')
     .option('--wait <seconds>', 'how long to wait for a sync already running on this queue', '300')
+    .option('--via-daemon', 'ask the running `watch` daemon to sync (the dispatcher action) instead of syncing here')
     .action(
       action<SyncOptions>(async (ctx, options) => {
         const wait = Number(options.wait);
         if (!Number.isFinite(wait) || wait < 0) throw usageError(`--wait must be a number of seconds (got "${options.wait}")`);
+        if (options.viaDaemon) {
+          const reply = await sendControl(socketPath(ctx.home), 'sync', Math.max(wait * 1000, 60_000));
+          if (reply !== null) {
+            if (!reply.ok || !reply.report) throw new UserFacingError(`the daemon could not sync: ${reply.error ?? 'no report'}`, EXIT.stillQueued);
+            const report = reply.report as ReturnType<typeof syncJson>;
+            ctx.emitJson(report);
+            ctx.print(`the daemon synced: ${report.uploaded} uploaded, ${report.pending} still queued`);
+            return report.stoppedBy === 'auth' ? EXIT.credentials : report.pending === 0 ? EXIT.ok : EXIT.stillQueued;
+          }
+          ctx.info('no daemon is running for this data directory; syncing here');
+        }
         return syncNow(ctx, options.automatic === true, wait * 1000);
       }),
     );

@@ -47,9 +47,11 @@ export interface SyncDeps {
   now: () => number;
   random: () => number;
   events?: SyncEvents;
+  /** Asked before each request: false stops the sync there (e.g. on SIGTERM), nothing half-sent. */
+  shouldContinue?: () => boolean;
 }
 
-export type StopReason = 'offline' | 'auth' | 'lease-lost';
+export type StopReason = 'offline' | 'auth' | 'lease-lost' | 'interrupted';
 
 export interface SyncReport {
   uploaded: number;
@@ -321,7 +323,8 @@ export class SyncEngine {
 
   private async sendBatch(bookId: number, bookType: string, items: { row: QueuedSession; wire: WireSession }[]): Promise<SendResult> {
     const { store, api, now } = this.deps;
-    if (!store.stillOwnsSync()) return this.lostLease();
+    const halted = this.halted();
+    if (halted) return halted;
     const ids = items.map((i) => i.row.id);
     store.markSending(ids, now());
     const outcome = await api.postBatch(bookId, bookType, items.map((i) => i.wire));
@@ -391,7 +394,8 @@ export class SyncEngine {
   private async sendSingles(bookId: number, bookType: string, items: { row: QueuedSession; wire: WireSession }[]): Promise<SendResult> {
     const { store, api, now } = this.deps;
     for (const item of items) {
-      if (!store.stillOwnsSync()) return this.lostLease();
+      const halted = this.halted();
+      if (halted) return halted;
       const id = item.row.id;
       store.markSending([id], now());
       const outcome = await api.postSession(bookId, bookType, item.wire);
@@ -452,8 +456,16 @@ export class SyncEngine {
     }
   }
 
-  private lostLease(): SendResult {
-    this.stop('lease-lost', 'another process took over the sync; stopped sending');
-    return 'stop';
+  /** Whether to send nothing more: asked to stop, or another process took over the sync. */
+  private halted(): SendResult | null {
+    if (this.deps.shouldContinue && !this.deps.shouldContinue()) {
+      this.stop('interrupted', 'stopped on request; nothing is half-sent');
+      return 'stop';
+    }
+    if (!this.deps.store.stillOwnsSync()) {
+      this.stop('lease-lost', 'another process took over the sync; stopped sending');
+      return 'stop';
+    }
+    return null;
   }
 }
