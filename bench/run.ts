@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { measureEnqueue } from './enqueue.js';
 import type { Figures } from './figure.js';
 import { measureFingerprint } from './fingerprint.js';
+import { measureImport } from './import.js';
 import { measureServerThroughput } from './server-throughput.js';
 import { measureSync } from './sync.js';
 
@@ -18,6 +19,7 @@ const SECTIONS: Section[] = [
   { name: 'fingerprint', run: measureFingerprint },
   { name: 'server', run: measureServerThroughput },
   { name: 'sync', run: measureSync },
+  { name: 'import', run: measureImport },
 ];
 
 async function main(): Promise<void> {

@@ -50,6 +50,18 @@ export const OUR_MIGRATIONS: Migration[] = [
         acquired_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)`,
     ],
   },
+  {
+    version: 3,
+    description: 'ledger of sessions imported from KOReader statistics, so a re-import never queues one twice',
+    sql: [
+      // Outlives the queue (Clear Pending, upload, parking): it is what makes an import idempotent (X8).
+      // Keyed like the queue's natural key; times are the queue's ISO text, so the two join.
+      `CREATE TABLE IF NOT EXISTS bls_koreader_imports (
+        book_hash TEXT NOT NULL, start_time TEXT NOT NULL, end_time TEXT NOT NULL, koreader_book_id INTEGER,
+        queue_id INTEGER, imported_at INTEGER NOT NULL,
+        PRIMARY KEY (book_hash, start_time)) WITHOUT ROWID`,
+    ],
+  },
 ];
 
 export const OUR_SCHEMA_VERSION = OUR_MIGRATIONS[OUR_MIGRATIONS.length - 1]?.version ?? 0;

@@ -6,6 +6,7 @@ import { registerConfigure } from './configure.js';
 import { registerDemo } from './demo.js';
 import { registerHash } from './hash.js';
 import { registerHistory } from './history.js';
+import { registerImportKoreaderStats } from './import-koreader-stats.js';
 import { registerPending } from './pending.js';
 import { registerRecord } from './record.js';
 import { registerRetry } from './retry.js';
@@ -23,6 +24,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerPending,
   registerHistory,
   registerClearPending,
+  registerImportKoreaderStats,
   registerWatch,
   registerAttach,
   registerRetry,

@@ -1,0 +1,297 @@
+// KOReader history into the queue (X8): page turns from statistics.sqlite3, grouped into sessions
+// (src/core/page-stat-sessions.ts), validated, and queued once. Streams: the file is read row by
+// row and sessions are written a batch at a time, so memory does not grow with the file.
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { formatIsoUtc } from '../core/iso-time.js';
+import {
+  PageTurnGrouper,
+  judgePageTurnGroup,
+  type GroupContext,
+  type PageTurnGroup,
+  type StatisticsBook,
+} from '../core/page-stat-sessions.js';
+import type { Session } from '../core/session.js';
+import { KoreaderStatisticsFile } from '../koreader/statistics-file.js';
+import { KoreaderImportLedger } from '../store/koreader-import-ledger.js';
+import { LocalStore } from '../store/local-store.js';
+import { databasePath, lockTimeoutMs } from '../store/open-queue-database.js';
+import { describeSqliteError } from '../store/sqlite-errors.js';
+
+export interface ImportOptions {
+  gapSeconds: number;
+  /** Reads everything, writes nothing, and reports what would be queued. */
+  dryRun: boolean;
+  /** Sessions written per transaction (default 1000): few fsyncs, and `record` never waits long for the lock. */
+  batchSize?: number;
+  events?: {
+    progress?: (rowsRead: number, rowsTotal: number) => void;
+    /** A book's outcome, once all its sessions are settled. */
+    book?: (book: BookOutcome) => void;
+  };
+}
+
+/** How a book's sessions (or a whole import's) fared. sessions = queued + the skipped ones. */
+export interface Tally {
+  sessions: number;
+  /** Queued now (in a dry run: would be queued). */
+  queued: number;
+  /** The book's last session, which may still grow in a newer copy of the file. */
+  open: number;
+  /** Imported before, or already queued or uploaded by other means. */
+  alreadyImported: number;
+  /** Sessions of books KOReader has no MD5 for: they cannot be matched to a BookLore book. */
+  withoutMd5: number;
+  /** Sessions that break the session rules. */
+  invalid: number;
+  /** Page-turn groups whose progress did not move forward: not sessions (the plugin's rule). */
+  notMovedForward: number;
+}
+
+export interface BookOutcome extends Tally {
+  koreaderBookId: number | null;
+  title: string | null;
+  md5: string | null;
+}
+
+export interface InvalidSession {
+  koreaderBookId: number | null;
+  title: string | null;
+  startTime: string;
+  endTime: string;
+  reason: string;
+}
+
+export interface ImportReport extends Tally {
+  file: string;
+  dryRun: boolean;
+  gapSeconds: number;
+  /** page_stat_data rows read. */
+  rows: number;
+  /** Books with page turns. */
+  books: number;
+  skipped: number;
+  booksWithoutMd5: { koreaderBookId: number | null; title: string | null }[];
+  /** The first few invalid sessions, with their reasons. */
+  invalidSessions: InvalidSession[];
+}
+
+const INVALID_EXAMPLES = 20;
+const PROGRESS_EVERY_ROWS = 10_000;
+
+function emptyTally(): Tally {
+  return { sessions: 0, queued: 0, open: 0, alreadyImported: 0, withoutMd5: 0, invalid: 0, notMovedForward: 0 };
+}
+
+/** Where sessions go: the queue, or (dry run) nowhere, with the same duplicate checks. */
+interface SessionSink {
+  /** Settles a batch of sessions in one transaction: true = queued (would be), false = already there. */
+  take(batch: Session[]): boolean[];
+  close(): void;
+}
+
+class QueueSink implements SessionSink {
+  private readonly ledger: KoreaderImportLedger;
+
+  constructor(private readonly store: LocalStore) {
+    this.ledger = new KoreaderImportLedger(store.db);
+  }
+
+  take(batch: Session[]): boolean[] {
+    return this.store.use((s) =>
+      s.db
+        .transaction(() =>
+          batch.map((session) => {
+            if (this.ledger.covers(session)) return false;
+            // Also the queue's own check: the same session may be queued or uploaded by other means.
+            const outcome = s.queue.enqueue(session, 'import');
+            this.ledger.record(session, outcome.queued ? outcome.id : null, s.nowSeconds());
+            return outcome.queued;
+          }),
+        )
+        .immediate(),
+    );
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
+
+/** Reads our database read-only, if there is one: a dry run creates and migrates nothing. */
+class DryRunSink implements SessionSink {
+  private readonly ledger: KoreaderImportLedger | null = null;
+  private readonly queued: Database.Statement | null = null;
+
+  constructor(
+    private readonly db: Database.Database | null,
+    private readonly path: string,
+  ) {
+    if (db === null) return;
+    try {
+      this.ledger = KoreaderImportLedger.ifPresent(db);
+      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+      if (tables.includes('pending_sessions') && tables.includes('historical_sessions')) {
+        // The queue's duplicate check for a session known by hash only, as imported ones are.
+        this.queued = db
+          .prepare(`SELECT 1 WHERE EXISTS (SELECT 1 FROM pending_sessions WHERE book_hash = @hash AND start_time = @start AND end_time = @end)
+            OR EXISTS (SELECT 1 FROM historical_sessions WHERE synced = 1 AND book_hash = @hash AND start_time = @start AND end_time = @end)`)
+          .pluck();
+      }
+    } catch (err) {
+      db.close();
+      throw describeSqliteError(path, err);
+    }
+  }
+
+  static open(home: string): DryRunSink {
+    const path = databasePath(home);
+    if (!existsSync(path)) return new DryRunSink(null, path);
+    try {
+      return new DryRunSink(new Database(path, { readonly: true, fileMustExist: true, timeout: lockTimeoutMs() }), path);
+    } catch (err) {
+      throw describeSqliteError(path, err);
+    }
+  }
+
+  take(batch: Session[]): boolean[] {
+    try {
+      return batch.map((session) => {
+        if (this.ledger?.covers(session)) return false;
+        const key = { hash: session.bookHash, start: formatIsoUtc(session.startTime), end: formatIsoUtc(session.endTime) };
+        return this.queued?.get(key) === undefined;
+      });
+    } catch (err) {
+      throw describeSqliteError(this.path, err);
+    }
+  }
+
+  close(): void {
+    if (this.db?.open) this.db.close();
+  }
+}
+
+const TALLY_KEYS = Object.keys(emptyTally()) as (keyof Tally)[];
+
+function add(into: Tally, from: Tally): void {
+  for (const key of TALLY_KEYS) into[key] += from[key];
+}
+
+/**
+ * Imports `file` into the queue of `home` (or, dry run, reports what it would queue). The file is
+ * checked before our database is opened, so a wrong file leaves nothing behind. Throws a
+ * UserFacingError for a file that is not KOReader statistics (exit 2) or an unusable queue.
+ */
+export function importKoreaderStats(home: string, file: string, options: ImportOptions): ImportReport {
+  const statistics = KoreaderStatisticsFile.open(file);
+  try {
+    const sink = options.dryRun ? DryRunSink.open(home) : new QueueSink(LocalStore.open(home));
+    try {
+      return runImport(statistics, sink, options);
+    } finally {
+      sink.close();
+    }
+  } finally {
+    statistics.close();
+  }
+}
+
+function runImport(statistics: KoreaderStatisticsFile, sink: SessionSink, options: ImportOptions): ImportReport {
+  const batchSize = options.batchSize ?? 1000;
+  const { rows, newestInstant } = statistics.summary();
+  const report: ImportReport = {
+    file: statistics.path,
+    dryRun: options.dryRun,
+    gapSeconds: options.gapSeconds,
+    rows: 0,
+    books: 0,
+    ...emptyTally(),
+    skipped: 0,
+    booksWithoutMd5: [],
+    invalidSessions: [],
+  };
+
+  // Sessions wait in a bounded batch; a finished book is reported once its last batch is settled.
+  let batch: { session: Session; book: BookOutcome }[] = [];
+  let finishedBooks: BookOutcome[] = [];
+  const reportBooks = () => {
+    for (const book of finishedBooks) {
+      add(report, book);
+      options.events?.book?.(book);
+    }
+    finishedBooks = [];
+  };
+  const flush = () => {
+    if (batch.length > 0) {
+      const outcomes = sink.take(batch.map((b) => b.session));
+      batch.forEach(({ book }, i) => {
+        if (outcomes[i]) book.queued++;
+        else book.alreadyImported++;
+      });
+      batch = [];
+    }
+    reportBooks();
+  };
+
+  const grouper = new PageTurnGrouper(options.gapSeconds);
+  let book: StatisticsBook | null = null;
+  let outcome: BookOutcome | null = null;
+
+  const settle = (group: PageTurnGroup, lastOfBook: boolean) => {
+    if (book === null || outcome === null) return;
+    const context: GroupContext = { lastOfBook, gapSeconds: options.gapSeconds, newestInstant };
+    const verdict = judgePageTurnGroup(group, book, context);
+    if (verdict.kind === 'not-forward') {
+      outcome.notMovedForward++;
+      return;
+    }
+    outcome.sessions++;
+    if (verdict.kind === 'open') outcome.open++;
+    else if (verdict.kind === 'no-md5') outcome.withoutMd5++;
+    else if (verdict.kind === 'invalid') {
+      outcome.invalid++;
+      if (report.invalidSessions.length < INVALID_EXAMPLES) {
+        report.invalidSessions.push({
+          koreaderBookId: book.koreaderBookId,
+          title: book.title,
+          startTime: formatIsoUtc(group.startTime),
+          endTime: formatIsoUtc(group.endTime),
+          reason: verdict.reason,
+        });
+      }
+    } else {
+      batch.push({ session: verdict.session, book: outcome });
+      if (batch.length >= batchSize) flush();
+    }
+  };
+
+  const finishBook = () => {
+    if (book === null || outcome === null) return;
+    const last = grouper.finish();
+    if (last !== null) settle(last, true);
+    if (book.md5 === null) {
+      report.booksWithoutMd5.push({ koreaderBookId: book.koreaderBookId, title: book.title });
+    }
+    report.books++;
+    finishedBooks.push(outcome);
+    if (batch.length === 0) reportBooks();
+  };
+
+  statistics.forEachPageTurn((koreaderBookId, turn) => {
+    if (book === null || koreaderBookId !== book.koreaderBookId) {
+      finishBook();
+      book = statistics.book(koreaderBookId);
+      outcome = { koreaderBookId, title: book.title, md5: book.md5, ...emptyTally() };
+    }
+    const closed = grouper.add(turn);
+    if (closed !== null) settle(closed, false);
+    report.rows++;
+    if (report.rows % PROGRESS_EVERY_ROWS === 0) options.events?.progress?.(report.rows, rows);
+  });
+  finishBook();
+  flush();
+  options.events?.progress?.(report.rows, rows);
+
+  report.skipped = report.open + report.alreadyImported + report.withoutMd5 + report.invalid;
+  return report;
+}
