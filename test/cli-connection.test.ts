@@ -148,3 +148,17 @@ test('sync without a configured server is a clear error (exit 1); the queue stay
   assert.equal(recorded.code, 0, 'record without a server just queues');
   assert.equal(JSON.parse((await runCli(['--home', h, '--json', 'pending'])).stdout).length, 2);
 });
+
+test('configure repairs a settings file that is broken (kept aside as config.json.invalid), where other commands refuse it', async () => {
+  const h = home();
+  const { writeFileSync, existsSync } = await import('node:fs');
+  writeFileSync(join(h, 'config.json'), '{"server": "not a url", "timeoutSeconds": "soon"');
+  const refused = await runCli(['--home', h, 'sync']);
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /settings file .* is not valid JSON; fix it or delete it and run `booklore-sync configure` again/);
+  const repaired = await runCli(['--home', h, 'configure', '--server', 'http://127.0.0.1:9']);
+  assert.equal(repaired.code, 0, repaired.stderr);
+  assert.match(repaired.stderr, /moved to .*config\.json\.invalid and the defaults are used/);
+  assert.ok(existsSync(join(h, 'config.json.invalid')));
+  assert.equal(JSON.parse(readFileSync(join(h, 'config.json'), 'utf8')).server, 'http://127.0.0.1:9');
+});

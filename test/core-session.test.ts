@@ -137,3 +137,18 @@ test('book type from file extension; unknown extensions are not guessed', () => 
   assert.equal(bookTypeForFile('dir.epub/noext'), null);
   assert.equal(titleFromPath('/x/y/The Hobbit.epub'), 'The Hobbit');
 });
+
+test('regressions found by fuzzing: wrong runtime types, instants past year 9999, durations BookLore cannot store', () => {
+  // rows from SQLite (dynamically typed) can hold any type whatever the declared one
+  const odd = validateSession({ ...base, bookType: 7 as unknown as string, startLocation: 12 as unknown as string, bookHash: {} as unknown as string, startTime: null as unknown as string });
+  assert.equal(odd.ok, false);
+  assert.deepEqual(
+    (odd.ok ? [] : odd.errors.map((e) => e.field)).sort(),
+    ['bookHash', 'bookType', 'startLocation', 'startTime'],
+  );
+  assert.match(errorsOf({ ...base, endTime: 1e308 }).endTime ?? '', /whole number|between the years 1000 and 9999/);
+  assert.match(errorsOf({ ...base, endTime: 9007199254740992 }).endTime ?? '', /between the years 1000 and 9999/);
+  assert.match(errorsOf({ ...base, startTime: '0999-12-31T23:59:59Z' }).startTime ?? '', /between the years 1000 and 9999/);
+  assert.match(errorsOf({ ...base, startTime: '1900-01-01T00:00:00Z', endTime: '2000-01-01T00:00:00Z', startLocation: null, endLocation: null }).durationSeconds ?? '', /at most 2147483647/);
+  assert.equal(valid({ ...base, startTime: '1000-01-01T00:00:00Z', endTime: '1000-01-01T00:30:00Z' }).durationSeconds, 1800);
+});

@@ -203,11 +203,20 @@ test('lost acknowledgement (connection dropped after the server committed): no d
     f.enqueue(sessions);
     assert.equal((await f.cli(['test-connection'])).code, 0, 'capabilities are learned (and remembered) first');
     f.server.admin.addFaults({ rules: ['drop-after-commit,path=/api/v1/reading-sessions/batch,count=1', 'drop-after-commit,path=/api/v1/reading-sessions,method=POST,count=1'] });
-    const result = await f.sync();
-    assert.equal(result.code, 0, result.stderr);
-    assert.ok(result.report.reconciled >= 100, `the dropped batch was found on the server (${result.report.reconciled})`);
-    const again = await f.sync();
-    assert.equal(again.code, 0);
+    const env = { BOOKLORE_SYNC_RECONCILE_GRACE_SECONDS: '3' };
+    const result = await f.sync([], { env });
+    const lostAt = Date.now();
+    assert.equal(result.code, 3, 'sessions whose answer was lost stay marked as sent');
+    assert.equal(result.report.unknown, 101);
+    const tooSoon = await f.sync([], { env });
+    assert.equal(tooSoon.report.reconciled, 0, 'not checked before the grace has passed: the server may still be storing them');
+    const sending = (await f.pending()).filter((p) => p.state === 'sending');
+    assert.equal(sending.length, 101, 'and not re-sent either');
+    assert.ok(sending.every((p) => /outcome unknown/.test(p.lastError)));
+    await new Promise((r) => setTimeout(r, Math.max(0, 3100 - (Date.now() - lostAt))));
+    const again = await f.sync([], { env });
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal(again.report.reconciled, 101, 'found on the server, not sent again');
     assertExactlyOnce(f, [...expectedOf(sessions.slice(0, 150), 1), ...expectedOf(sessions.slice(150), 3)]);
     assert.equal((await f.history()).length, 151);
   });
@@ -220,7 +229,33 @@ test('dropped before the server committed: uploaded once on retry', async () => 
     assert.equal((await f.cli(['test-connection'])).code, 0);
     f.server.admin.addFaults({ rules: ['drop-before-commit,path=/api/v1/reading-sessions/batch,count=1'] });
     const result = await f.sync();
-    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.code, 3, 'the outcome is unknown to the client');
+    await new Promise((r) => setTimeout(r, 1100));
+    const retry = await f.sync();
+    assert.equal(retry.code, 0, retry.stderr);
+    assert.equal(retry.report.reconciled, 0, 'not on the server');
+    assert.equal(retry.report.uploaded, 40, 'so uploaded on retry');
+    assertExactlyOnce(f, expectedOf(sessions, 1));
+  });
+});
+
+test('a server still storing a request the client gave up on (timeout): it is not checked too early, so no duplicate', async () => {
+  await withFixture({ profile: 'fork', settings: { timeoutSeconds: 1 } }, async (f) => {
+    const sessions = sessionsFor(BOOKS.pride, 30);
+    f.enqueue(sessions);
+    // The server takes 4 s; the client gives up after 1 s; a check is allowed 5 s after that.
+    f.server.admin.addFaults({ rules: ['delay=4000,path=/api/v1/reading-sessions/batch,count=1'] });
+    const env = { BOOKLORE_SYNC_RECONCILE_GRACE_SECONDS: '5' };
+    const first = await f.sync([], { env });
+    const gaveUp = Date.now();
+    assert.equal(first.report.unknown, 30, 'timed out: outcome unknown');
+    const early = await f.sync([], { env });
+    assert.equal(early.report.uploaded + early.report.reconciled, 0, 'not re-sent, not checked: the server may still be working on it');
+    await new Promise((r) => setTimeout(r, Math.max(0, 5100 - (Date.now() - gaveUp))));
+    assert.equal(f.server.admin.sessionCount(), 30, 'the late request was stored meanwhile');
+    const late = await f.sync([], { env });
+    assert.equal(late.code, 0, late.stderr);
+    assert.equal(late.report.reconciled, 30);
     assertExactlyOnce(f, expectedOf(sessions, 1));
   });
 });

@@ -25,10 +25,18 @@ export type RunSyncResult =
   | { ran: true; report: SyncReport }
   | { ran: false; busyPid: number | null };
 
-/** Backoff base in seconds; smaller in tests through the environment. */
-function backoffPolicy() {
-  const base = Number(process.env.BOOKLORE_SYNC_BACKOFF_BASE_SECONDS);
-  return Number.isFinite(base) && base > 0 ? { ...DEFAULT_BACKOFF_POLICY, baseSeconds: base } : DEFAULT_BACKOFF_POLICY;
+/** A positive number of seconds from the environment (tests shorten waits this way), or the fallback. */
+function secondsFromEnv(name: string, fallback: number): number {
+  const value = Number(process.env[name]);
+  return Number.isFinite(value) && value > 0 ? value : fallback;
+}
+
+/**
+ * How long a server may still be storing a request we stopped waiting for: twice our timeout.
+ * Before that, a check on the server could miss the session and a re-send would duplicate it.
+ */
+function reconcileGraceSeconds(timeoutSeconds: number): number {
+  return secondsFromEnv('BOOKLORE_SYNC_RECONCILE_GRACE_SECONDS', Math.max(2, 2 * timeoutSeconds));
 }
 
 export async function runSync(home: string, options: RunSyncOptions): Promise<RunSyncResult> {
@@ -49,7 +57,12 @@ export async function runSync(home: string, options: RunSyncOptions): Promise<Ru
         events: options.events,
         shouldContinue: () => !options.signal?.aborted,
       },
-      { automatic: options.automatic, backoff: backoffPolicy(), ...(options.concurrency ? { concurrency: options.concurrency } : {}) },
+      {
+        automatic: options.automatic,
+        backoff: { ...DEFAULT_BACKOFF_POLICY, baseSeconds: secondsFromEnv('BOOKLORE_SYNC_BACKOFF_BASE_SECONDS', DEFAULT_BACKOFF_POLICY.baseSeconds) },
+        reconcileGraceSeconds: reconcileGraceSeconds(settings.timeoutSeconds),
+        ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      },
     );
     const report = await store.useAsync(() => engine.run());
     return { ran: true, report };

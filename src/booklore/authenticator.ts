@@ -105,7 +105,7 @@ export class Authenticator {
       return false;
     }
     const parsed = parseJson(response.text, LoginResponse);
-    if (!parsed) throw new TransportFailure('unknown', 'the token refresh answer was not BookLore JSON');
+    if (!parsed) throw new TransportFailure('unknown', 'the token refresh answer was not BookLore JSON', true);
     this.accept(parsed);
     return true;
   }
@@ -130,7 +130,7 @@ export class Authenticator {
       throw new AuthError(`the server rejected the BookLore username or password${message ? ` (${message})` : ''}; run \`booklore-sync configure\` again`);
     }
     if (response.status === 429) throw new AuthError('too many failed logins: the server is refusing logins for a while; try again later');
-    throw new TransportFailure(response.status >= 500 ? 'offline' : 'unknown', `login failed with HTTP ${response.status}`);
+    throw new TransportFailure(response.status >= 500 ? 'offline' : 'unknown', `login failed with HTTP ${response.status}`, true);
   }
 }
 

@@ -33,6 +33,10 @@ function errorBody(response: HttpResponse): { message: string; details: string[]
   return { message: message || `HTTP ${response.status}`, details: parsed?.details ?? [] };
 }
 
+const unknown = (message: string, answered: boolean): Failure => ({ kind: 'unknown', message, answered });
+const offline = (message: string): Failure => ({ kind: 'offline', message });
+const unsupported = (message: string, definite: boolean): Failure => ({ kind: 'unsupported', message, definite });
+
 export interface BookSummary {
   id: number;
   title: string | null;
@@ -79,7 +83,9 @@ export class BookLoreClient implements BookLoreApi {
     try {
       return await run();
     } catch (err) {
-      if (err instanceof TransportFailure) return { ok: false, failure: { kind: err.kind, message: err.message } };
+      if (err instanceof TransportFailure) {
+        return { ok: false, failure: err.kind === 'offline' ? offline(err.message) : unknown(err.message, err.answered) };
+      }
       if (err instanceof AuthError) return { ok: false, failure: { kind: 'auth', message: err.message } };
       throw err;
     }
@@ -112,7 +118,7 @@ export class BookLoreClient implements BookLoreApi {
     }
     if (status === 429 || status >= 500) {
       // A gateway error may come after the app stored the upload: check before re-sending.
-      if (isPost && (status === 502 || status === 504)) return { kind: 'unknown', message: `gateway error ${status}` };
+      if (isPost && (status === 502 || status === 504)) return { kind: 'unknown', message: `gateway error ${status}`, answered: false };
       return { kind: 'server', status, message, retryAfterSeconds: response.retryAfterSeconds };
     }
     return { kind: 'rejected', status, message, details };
@@ -126,8 +132,8 @@ export class BookLoreClient implements BookLoreApi {
       if (response.status >= 200 && response.status < 300) {
         // §1.1: success is exactly 202 with an empty body. A web page means a portal (nothing stored);
         // anything else may have been stored somewhere: check before re-sending.
-        if (isHtml(response)) return { ok: false as const, failure: { kind: 'offline', message: PORTAL } as Failure };
-        return { ok: false as const, failure: { kind: 'unknown', message: `unexpected answer ${response.status} to an upload` } as Failure };
+        if (isHtml(response)) return { ok: false as const, failure: offline(PORTAL) };
+        return { ok: false as const, failure: unknown(`unexpected answer ${response.status} to an upload`, true) };
       }
       return { ok: false as const, failure: this.failureFor(response, 'single', auth) };
     });
@@ -143,11 +149,11 @@ export class BookLoreClient implements BookLoreApi {
           const ids = parsed.results && parsed.results.length === sessions.length ? parsed.results.map((r) => r.sessionId ?? null) : sessions.map(() => null);
           return { ok: true as const, sessionIds: ids };
         }
-        return { ok: false as const, failure: { kind: 'unknown', message: parsed ? `the server confirmed ${parsed.successCount} of ${sessions.length}` : 'the batch answer was not the expected JSON' } as Failure };
+        return { ok: false as const, failure: unknown(parsed ? `the server confirmed ${parsed.successCount} of ${sessions.length}` : 'the batch answer was not the expected JSON', true) };
       }
       if (response.status >= 200 && response.status < 300) {
         if (isHtml(response)) return { ok: false as const, failure: await this.explainHtml('the batch path answered with a web page') };
-        return { ok: false as const, failure: { kind: 'unknown', message: `unexpected answer ${response.status} to a batch upload` } as Failure };
+        return { ok: false as const, failure: unknown(`unexpected answer ${response.status} to a batch upload`, true) };
       }
       return { ok: false as const, failure: this.failureFor(response, 'batch', auth) };
     });
@@ -167,11 +173,11 @@ export class BookLoreClient implements BookLoreApi {
       if (response.status === 200 && isJson(response)) {
         const book = parseJson(response.text, Book);
         if (book) return { ok: true as const, found: true as const, bookId: book.id, title: book.metadata?.title ?? book.title ?? null, bookType: book.primaryFile?.bookType ?? null };
-        return { ok: false as const, failure: { kind: 'unknown', message: 'the book lookup answer was not a BookLore book' } as Failure };
+        return { ok: false as const, failure: unknown('the book lookup answer was not a BookLore book', true) };
       }
       if (response.status === 404 && isJson(response)) return { ok: true as const, found: false as const };
       if (response.status === 200 && isHtml(response)) return { ok: false as const, failure: await this.explainHtml('no hash lookup on this server') };
-      if (response.status === 404) return { ok: false as const, failure: { kind: 'unsupported', message: 'no hash lookup on this server', definite: true } as Failure };
+      if (response.status === 404) return { ok: false as const, failure: unsupported('no hash lookup on this server', true) };
       return { ok: false as const, failure: this.failureFor(response, 'lookup', auth) };
     });
   }
@@ -182,7 +188,7 @@ export class BookLoreClient implements BookLoreApi {
       if (response.status === 200) {
         const parsed = isJson(response) ? parseJson(response.text, SessionPage) : null;
         if (!parsed) {
-          return { ok: false as const, failure: { kind: isHtml(response) ? 'offline' : 'unknown', message: isHtml(response) ? PORTAL : 'the session list was not the expected JSON' } as Failure };
+          return { ok: false as const, failure: isHtml(response) ? offline(PORTAL) : unknown('the session list was not the expected JSON', true) };
         }
         return {
           ok: true as const,
@@ -210,9 +216,9 @@ export class BookLoreClient implements BookLoreApi {
       const parsed = response.status === 200 && isJson(response) ? parseJson(response.text, Healthcheck) : null;
       if (parsed) return { ok: true as const, version: parsed.data?.version ?? null };
       if (isHtml(response) || (response.status >= 300 && response.status < 400)) {
-        return { ok: false as const, failure: { kind: 'offline', message: PORTAL } as Failure };
+        return { ok: false as const, failure: offline(PORTAL) };
       }
-      return { ok: false as const, failure: { kind: 'offline', message: `this does not look like a BookLore server (healthcheck answered HTTP ${response.status})` } as Failure };
+      return { ok: false as const, failure: offline(`this does not look like a BookLore server (healthcheck answered HTTP ${response.status})`) };
     });
   }
 
@@ -257,7 +263,7 @@ export class BookLoreClient implements BookLoreApi {
       const parsed = response.status === 200 && isJson(response) ? parseJson(response.text, KoreaderAuth) : null;
       if (parsed) return { ok: true as const, username: parsed.username };
       if (response.status === 401 || response.status === 403) {
-        return { ok: false as const, failure: { kind: 'auth', message: 'the server refused the KOReader username or password' } as Failure };
+        return { ok: false as const, failure: { kind: 'auth', message: 'the server refused the KOReader username or password' } satisfies Failure };
       }
       return { ok: false as const, failure: this.failureFor(response, 'other', 'koreader') };
     });
@@ -283,7 +289,7 @@ export class BookLoreClient implements BookLoreApi {
           books: parsed.map((b) => ({ id: b.id, title: b.metadata?.title ?? b.title ?? null, bookType: b.primaryFile?.bookType ?? null })),
         };
       }
-      if (response.status >= 200 && response.status < 300) return { ok: false as const, failure: { kind: 'unknown', message: 'the book list was not the expected JSON' } as Failure };
+      if (response.status >= 200 && response.status < 300) return { ok: false as const, failure: unknown('the book list was not the expected JSON', true) };
       return { ok: false as const, failure: this.failureFor(response, 'other', 'jwt') };
     });
   }

@@ -17,6 +17,8 @@ export class TransportFailure extends Error {
   constructor(
     readonly kind: TransportFailureKind,
     message: string,
+    /** The server had begun its answer (so it is done with the request) when the failure came. */
+    readonly answered = false,
   ) {
     super(message);
     this.name = 'TransportFailure';
@@ -65,6 +67,8 @@ export function classifyTransportError(err: unknown, timeoutMs: number): Transpo
   const code = errorCode(err);
   const words = NOT_SENT[code];
   if (words !== undefined) return new TransportFailure('offline', `${words} (${code})`);
+  // undici refuses some addresses before connecting (e.g. "bad port"): nothing was sent.
+  if (/bad port|invalid url/i.test(describe(err))) return new TransportFailure('offline', `invalid server address (${describe(err)}); check \`configure --server\``);
   if (TLS_CODES.test(code)) {
     return new TransportFailure(
       'offline',
@@ -118,8 +122,9 @@ export async function httpRequest(url: string, options: RequestOptions): Promise
     body = JSON.stringify(options.body);
     headers['content-type'] = 'application/json';
   }
+  let response: Response;
   try {
-    const response = await fetch(url, {
+    response = await fetch(url, {
       method: options.method,
       headers,
       body,
@@ -128,6 +133,10 @@ export async function httpRequest(url: string, options: RequestOptions): Promise
       // undici's Agent is what the built-in fetch uses underneath; the cast bridges the two type packages.
       ...(options.insecureTls ? { dispatcher: (await insecureDispatcher()) as unknown as RequestInit['dispatcher'] } : {}),
     });
+  } catch (err) {
+    throw classifyTransportError(err, options.timeoutMs);
+  }
+  try {
     const length = Number(response.headers.get('content-length') ?? '0');
     let text = '';
     if (length > MAX_BODY_BYTES) {
@@ -144,6 +153,8 @@ export async function httpRequest(url: string, options: RequestOptions): Promise
       retryAfterSeconds: retryAfter(response.headers.get('retry-after')),
     };
   } catch (err) {
-    throw classifyTransportError(err, options.timeoutMs);
+    // The status line arrived, so the server finished with the request; only its answer is lost.
+    const failure = classifyTransportError(err, options.timeoutMs);
+    throw new TransportFailure('unknown', `the answer was cut short (${failure.message})`, true);
   }
 }

@@ -75,6 +75,26 @@ function tightenMode(path: string): void {
   }
 }
 
+/**
+ * For `configure`, which must be able to repair a broken file: an unreadable or invalid one is
+ * kept aside (config.json.invalid) and the defaults are used instead.
+ */
+export function loadSettingsForRepair(home: string, warn: (message: string) => void): Settings {
+  try {
+    return loadSettings(home);
+  } catch (err) {
+    if (!(err instanceof UserFacingError)) throw err;
+    const aside = `${settingsPath(home)}.invalid`;
+    try {
+      renameSync(settingsPath(home), aside);
+    } catch {
+      // unreadable even for a rename: saving the new settings will report the problem
+    }
+    warn(`${err.message.replace(/; fix it or .*$/, '')}; it was moved to ${aside} and the defaults are used`);
+    return SettingsSchema.parse({});
+  }
+}
+
 /** Re-reads, changes and saves, so a token refresh does not undo a concurrent `configure`. */
 export function updateSettings(home: string, change: (current: Settings) => Settings): Settings {
   const next = change(loadSettings(home));

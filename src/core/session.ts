@@ -8,6 +8,13 @@ export type BookType = (typeof BOOK_TYPES)[number];
 /** The database column for locations is VARCHAR(500) on the server (booklore-server.md §1.5). */
 export const MAX_LOCATION_LENGTH = 500;
 
+/** BookLore's durationSeconds is a Java Integer (§1.1). */
+export const MAX_DURATION_SECONDS = 2147483647;
+
+/** MariaDB DATETIME holds 1000-01-01 to 9999-12-31 (§1.5); the ISO text we send has four-digit years. */
+const EARLIEST_INSTANT = -30610224000; // 1000-01-01T00:00:00Z
+const LATEST_INSTANT = 253402300799; // 9999-12-31T23:59:59Z
+
 /** A session as a user, a file import or a database row hands it to us: nothing trusted yet. */
 export interface SessionInput {
   bookId?: number | null;
@@ -54,12 +61,18 @@ export function isBookType(value: string): value is BookType {
   return false;
 }
 
-function isWholeNumber(value: number): boolean {
-  return value === value && value !== Infinity && value !== -Infinity && Math.floor(value) === value;
+// Inputs are checked at run time too: rows written by the plugin (SQLite is dynamically typed)
+// or a fuzzer may hold any type whatever the declared one.
+function isWholeNumber(value: unknown): value is number {
+  return typeof value === 'number' && value === value && value !== Infinity && value !== -Infinity && Math.floor(value) === value;
 }
 
-function isFiniteNumber(value: number): boolean {
-  return value === value && value !== Infinity && value !== -Infinity;
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && value === value && value !== Infinity && value !== -Infinity;
+}
+
+function isText(value: unknown): value is string {
+  return typeof value === 'string';
 }
 
 /** KOReader's partial MD5 (and BookLore's file hash): 32 hex digits, compared in lower case. */
@@ -77,19 +90,30 @@ export function normalizeBookHash(text: string): string | null {
 }
 
 function instant(field: string, value: string | number, errors: FieldError[]): number | null {
+  if (!isText(value) && typeof value !== 'number') {
+    errors.push({ field, message: 'is required: an ISO-8601 instant such as 2026-02-22T14:00:00Z' });
+    return null;
+  }
+  let seconds: number;
   if (typeof value === 'number') {
     if (!isWholeNumber(value)) {
       errors.push({ field, message: 'must be a whole number of epoch seconds' });
       return null;
     }
-    return value;
+    seconds = value;
+  } else {
+    const parsed = parseIsoInstant(value);
+    if (!parsed.ok) {
+      errors.push({ field, message: `${parsed.problem} (got "${value}")` });
+      return null;
+    }
+    seconds = parsed.epochSeconds;
   }
-  const parsed = parseIsoInstant(value);
-  if (!parsed.ok) {
-    errors.push({ field, message: `${parsed.problem} (got "${value}")` });
+  if (seconds < EARLIEST_INSTANT || seconds > LATEST_INSTANT) {
+    errors.push({ field, message: 'must be between the years 1000 and 9999' });
     return null;
   }
-  return parsed.epochSeconds;
+  return seconds;
 }
 
 function progress(field: string, value: number | null | undefined, errors: FieldError[]): number | null {
@@ -103,6 +127,10 @@ function progress(field: string, value: number | null | undefined, errors: Field
 
 function location(field: string, value: string | null | undefined, errors: FieldError[]): string | null {
   if (value === null || value === undefined) return null;
+  if (!isText(value)) {
+    errors.push({ field, message: 'must be text' });
+    return null;
+  }
   if (value.length > MAX_LOCATION_LENGTH) {
     errors.push({ field, message: `must be at most ${MAX_LOCATION_LENGTH} characters (got ${value.length})` });
     return null;
@@ -128,7 +156,7 @@ export function validateSession(input: SessionInput): ValidationResult {
   }
   let bookHash: string | null = null;
   if (input.bookHash !== null && input.bookHash !== undefined && input.bookHash !== '') {
-    bookHash = normalizeBookHash(input.bookHash);
+    bookHash = isText(input.bookHash) ? normalizeBookHash(input.bookHash) : null;
     if (bookHash === null) errors.push({ field: 'bookHash', message: `must be 32 hex digits (got "${input.bookHash}")` });
   }
   if (bookId === null && bookHash === null && !errors.some((e) => e.field === 'bookId' || e.field === 'bookHash')) {
@@ -137,7 +165,7 @@ export function validateSession(input: SessionInput): ValidationResult {
 
   let bookType: BookType = 'EPUB';
   if (input.bookType !== null && input.bookType !== undefined) {
-    const upper = input.bookType.toUpperCase();
+    const upper = isText(input.bookType) ? input.bookType.toUpperCase() : '';
     if (isBookType(upper)) bookType = upper;
     else errors.push({ field: 'bookType', message: `must be one of ${BOOK_TYPES.join(' ')} (got "${input.bookType}")` });
   }
@@ -162,6 +190,9 @@ export function validateSession(input: SessionInput): ValidationResult {
       });
     } else {
       durationSeconds = input.durationSeconds;
+    }
+    if (durationSeconds > MAX_DURATION_SECONDS) {
+      errors.push({ field: 'durationSeconds', message: `must be at most ${MAX_DURATION_SECONDS} s, what BookLore can store (got ${durationSeconds})` });
     }
   }
 
@@ -192,7 +223,7 @@ export function validateSession(input: SessionInput): ValidationResult {
         startProgress === null || endProgress === null ? null : roundProgress(endProgress - startProgress),
       startLocation,
       endLocation,
-      bookTitle: input.bookTitle === undefined ? null : input.bookTitle,
+      bookTitle: isText(input.bookTitle) ? input.bookTitle : null,
       koreaderBookId,
     },
   };

@@ -26,7 +26,14 @@ export class LocalStore {
   static open(home: string, options: OpenOptions = {}): LocalStore {
     const path = databasePath(home);
     const nowSeconds = options.nowSeconds ?? (() => Math.floor(Date.now() / 1000));
-    return new LocalStore(openQueueDatabase(path, { ...options, nowSeconds }), path, nowSeconds);
+    const db = openQueueDatabase(path, { ...options, nowSeconds });
+    try {
+      return new LocalStore(db, path, nowSeconds);
+    } catch (err) {
+      // preparing the statements is the first use of the schema
+      db.close();
+      throw isStorageError(err) ? describeSqliteError(path, err) : err;
+    }
   }
 
   /** Runs a store operation, turning SQLite failures (locked, damaged, full disk) into user-facing errors. */

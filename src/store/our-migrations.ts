@@ -62,6 +62,15 @@ export const OUR_MIGRATIONS: Migration[] = [
         PRIMARY KEY (book_hash, start_time)) WITHOUT ROWID`,
     ],
   },
+  {
+    version: 4,
+    description: 'when a session with an unknown upload outcome may be checked on the server',
+    sql: [
+      // A server may still be working on a request we gave up on (timeout): checking too early
+      // finds nothing, and re-sending would then store it twice (found by the crash torture).
+      'ALTER TABLE pending_sessions ADD COLUMN reconcile_after INTEGER',
+    ],
+  },
 ];
 
 export const OUR_SCHEMA_VERSION = OUR_MIGRATIONS[OUR_MIGRATIONS.length - 1]?.version ?? 0;

@@ -5,6 +5,7 @@ import type Database from 'better-sqlite3';
 import { formatIsoUtc } from '../core/iso-time.js';
 import type { Session } from '../core/session.js';
 import type { HistoryRow, PendingRow } from './session-rows.js';
+import { retryParkedSql, SESSION_QUEUE_SQL as SQL } from './sql/session-queue-sql.js';
 
 export type SessionSource = 'record' | 'import';
 
@@ -19,23 +20,14 @@ export class SessionQueue {
     readonly db: Database.Database,
     private readonly nowSeconds: () => number,
   ) {
-    const sameSession = `start_time = @start AND end_time = @end
-      AND ((@hash IS NOT NULL AND book_hash = @hash) OR (@bookId IS NOT NULL AND book_id = @bookId))`;
     this.statements = {
-      pendingDuplicate: db.prepare(`SELECT id FROM pending_sessions WHERE ${sameSession} LIMIT 1`).pluck(),
-      historyDuplicate: db.prepare(`SELECT id FROM historical_sessions WHERE synced = 1 AND ${sameSession} LIMIT 1`).pluck(),
-      insert: db.prepare(`INSERT INTO pending_sessions (
-          book_id, book_hash, book_type, book_title, koreader_book_id, start_time, end_time, duration_seconds,
-          start_progress, end_progress, progress_delta, start_location, end_location, created_at, retry_count,
-          upload_state, source)
-        VALUES (@bookId, @hashText, @bookType, @title, @koreaderBookId, @start, @end, @duration,
-          @startProgress, @endProgress, @progressDelta, @startLocation, @endLocation, @now, 0, 'queued', @source)`),
-      pending: db.prepare('SELECT * FROM pending_sessions ORDER BY id'),
-      history: db.prepare(
-        'SELECT * FROM historical_sessions WHERE synced = 1 ORDER BY COALESCE(synced_at, created_at) DESC, id DESC LIMIT ?',
-      ),
-      pendingCount: db.prepare('SELECT COUNT(*) FROM pending_sessions').pluck(),
-      clear: db.prepare('DELETE FROM pending_sessions'),
+      pendingDuplicate: db.prepare(SQL.pendingDuplicate).pluck(),
+      historyDuplicate: db.prepare(SQL.historyDuplicate).pluck(),
+      insert: db.prepare(SQL.insert),
+      pending: db.prepare(SQL.pending),
+      history: db.prepare(SQL.history),
+      pendingCount: db.prepare(SQL.pendingCount).pluck(),
+      clear: db.prepare(SQL.clear),
     };
   }
 
@@ -109,9 +101,8 @@ export class SessionQueue {
 
   /** X2: parked sessions go back to the queue once their cause is fixed; returns how many. */
   retryParked(ids: number[] | null): number {
-    const where = ids === null ? '' : 'AND id IN (SELECT value FROM json_each(@ids))';
     return this.db
-      .prepare(`UPDATE pending_sessions SET upload_state = 'queued' WHERE upload_state = 'parked' ${where}`)
+      .prepare(retryParkedSql(ids !== null))
       .run({ ids: JSON.stringify(ids ?? []) }).changes;
   }
 

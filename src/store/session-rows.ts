@@ -54,17 +54,18 @@ function isoOrNull(epochSeconds: number | null): string | null {
 }
 
 /** The plugin writes '' for an unknown hash and 'Unknown' for an unknown title. */
-function orNull(text: string | null): string | null {
-  return text === null || text === '' ? null : text;
+function orNull(text: string | null, placeholder = ''): string | null {
+  return text === null || text === '' || text === placeholder ? null : text;
 }
 
-export function pendingToJson(row: PendingRow) {
+/** The columns both tables share, in the field names of cli.md. */
+function sessionJson(row: PendingRow | HistoryRow, title: string | null) {
   return {
     id: row.id,
     bookId: row.book_id,
     bookHash: orNull(row.book_hash),
     bookType: row.book_type,
-    bookTitle: orNull(row.book_title),
+    bookTitle: orNull(title, 'Unknown'),
     startTime: row.start_time,
     endTime: row.end_time,
     durationSeconds: row.duration_seconds,
@@ -72,6 +73,12 @@ export function pendingToJson(row: PendingRow) {
     endProgress: row.end_progress,
     startLocation: row.start_location,
     endLocation: row.end_location,
+  };
+}
+
+export function pendingToJson(row: PendingRow) {
+  return {
+    ...sessionJson(row, row.book_title),
     retryCount: row.retry_count ?? 0,
     lastError: row.last_error,
     state: row.upload_state,
@@ -81,18 +88,7 @@ export function pendingToJson(row: PendingRow) {
 
 export function historyToJson(row: HistoryRow) {
   return {
-    id: row.id,
-    bookId: row.book_id,
-    bookHash: orNull(row.book_hash),
-    bookType: row.book_type,
-    bookTitle: orNull(row.koreader_book_title),
-    startTime: row.start_time,
-    endTime: row.end_time,
-    durationSeconds: row.duration_seconds,
-    startProgress: row.start_progress,
-    endProgress: row.end_progress,
-    startLocation: row.start_location,
-    endLocation: row.end_location,
+    ...sessionJson(row, row.koreader_book_title),
     retryCount: 0,
     lastError: null,
     createdAt: isoOrNull(row.created_at),

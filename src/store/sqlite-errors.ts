@@ -12,7 +12,13 @@ export function describeSqliteError(path: string, err: unknown): UserFacingError
   }
   if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
     return new UserFacingError(
-      `the queue database ${path} is damaged or is not a SQLite database (${code}); nothing was changed. Move it aside (keep a copy: queued sessions may be recoverable with the sqlite3 shell's .recover) and run again`,
+      `the queue database ${path} is damaged or is not a SQLite database (${code}). Move it aside (keep a copy: queued sessions may be recoverable with the sqlite3 shell's .recover) and run again`,
+    );
+  }
+  if (code === 'SQLITE_ERROR' && /no such (table|column)|has no column named/.test(detail)) {
+    // Our own statements name only tables and columns our migrations create: the file changed under us.
+    return new UserFacingError(
+      `the queue database ${path} does not have the tables it should (${detail}); it may be damaged or changed by another program. Move it aside (keep a copy) and run again`,
     );
   }
   if (code.startsWith('SQLITE_READONLY') || code === 'EACCES' || code === 'EPERM' || code === 'EROFS') {

@@ -4,6 +4,7 @@
 import type Database from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
+import { SYNC_LEASE_SQL as SQL } from './sql/sync-lease-sql.js';
 
 interface LeaseRow {
   owner: string;
@@ -37,7 +38,7 @@ export class SyncLease {
 
   /** Who holds the lease now, if anyone alive does. */
   holder(): LeaseRow | null {
-    const row = this.db.prepare('SELECT owner, pid, host, expires_at FROM bls_sync_lease WHERE id = 1').get() as LeaseRow | undefined;
+    const row = this.db.prepare(SQL.holder).get() as LeaseRow | undefined;
     if (!row || this.isStale(row)) return null;
     return row;
   }
@@ -51,13 +52,11 @@ export class SyncLease {
   tryAcquire(): boolean {
     const taken = this.db
       .transaction(() => {
-        const row = this.db.prepare('SELECT owner, pid, host, expires_at FROM bls_sync_lease WHERE id = 1').get() as LeaseRow | undefined;
+        const row = this.db.prepare(SQL.holder).get() as LeaseRow | undefined;
         if (row && row.owner !== this.owner && !this.isStale(row)) return false;
         const now = this.nowSeconds();
         this.db
-          .prepare(`INSERT INTO bls_sync_lease (id, owner, pid, host, acquired_at, expires_at) VALUES (1, ?, ?, ?, ?, ?)
-            ON CONFLICT(id) DO UPDATE SET owner = excluded.owner, pid = excluded.pid, host = excluded.host,
-              acquired_at = excluded.acquired_at, expires_at = excluded.expires_at`)
+          .prepare(SQL.take)
           .run(this.owner, process.pid, hostname(), now, now + this.ttlSeconds);
         return true;
       })
@@ -86,7 +85,7 @@ export class SyncLease {
     if (Date.now() - this.lastRenewMs < (this.ttlSeconds * 1000) / 3) return true;
     const now = this.nowSeconds();
     const changes = this.db
-      .prepare('UPDATE bls_sync_lease SET expires_at = ? WHERE id = 1 AND owner = ?')
+      .prepare(SQL.renew)
       .run(now + this.ttlSeconds, this.owner).changes;
     this.held = changes === 1;
     if (this.held) this.lastRenewMs = Date.now();
@@ -95,7 +94,7 @@ export class SyncLease {
 
   release(): void {
     if (!this.held || !this.db.open) return;
-    this.db.prepare('DELETE FROM bls_sync_lease WHERE id = 1 AND owner = ?').run(this.owner);
+    this.db.prepare(SQL.release).run(this.owner);
     this.held = false;
   }
 }

@@ -152,6 +152,10 @@ export class Dispatcher {
         send(req, res, htmlResponse(200, CAPTIVE_PORTAL_HTML));
         record(200, null);
         return;
+      case 'respond':
+        send(req, res, { status: rule.status!, headers: rule.contentType === undefined ? {} : { 'content-type': rule.contentType }, body: Buffer.from(rule.body!) });
+        record(rule.status!, null);
+        return;
       default:
         break;
     }

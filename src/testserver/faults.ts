@@ -18,12 +18,15 @@
 //                        (`sessions[i].field: …`) unless details=false. Text form:
 //                        reject-session,field=endLocation,equals=POISON[,details=false]
 //                        It never consumes a count and applies until cleared.
+//   respond              answer exactly this (JSON only): {"action":"respond","status":200,
+//                        "contentType":"application/json","body":"{\"totalRequested\":\"x\"}"}; nothing
+//                        is processed. For fuzzing clients with answers no real server gives.
 // `path` is exact, or a prefix when it ends in `*` (`*` alone = every path); the query string is
 // ignored. The first matching rule with requests left decides; delay rules add their wait and
 // let the next matching rule decide too.
 import { z } from 'zod';
 
-export const FAULT_ACTIONS = ['status', 'drop-before-commit', 'drop-after-commit', 'truncate', 'html', 'delay', 'reject-session'] as const;
+export const FAULT_ACTIONS = ['status', 'drop-before-commit', 'drop-after-commit', 'truncate', 'html', 'delay', 'reject-session', 'respond'] as const;
 
 export type FaultAction = (typeof FAULT_ACTIONS)[number];
 
@@ -48,6 +51,9 @@ export interface FaultRule {
   equals?: string;
   /** For `reject-session`: name the item in `details` (default true). */
   details?: boolean;
+  /** For `respond`: the Content-Type (none when omitted) and the body sent as they are. */
+  contentType?: string;
+  body?: string;
 }
 
 export interface ActiveFaultRule extends FaultRule {
@@ -77,11 +83,16 @@ const FaultRuleSchema = z
     field: z.enum(REJECTABLE_FIELDS).optional(),
     equals: z.string().optional(),
     details: z.boolean().optional(),
+    contentType: z.string().optional(),
+    body: z.string().optional(),
   })
   .strict()
   .superRefine((rule, ctx) => {
     if (rule.action === 'status' && rule.status === undefined) ctx.addIssue({ code: 'custom', path: ['status'], message: 'a status rule needs a status' });
     if (rule.action === 'delay' && rule.delayMs === undefined) ctx.addIssue({ code: 'custom', path: ['delayMs'], message: 'a delay rule needs delayMs' });
+    if (rule.action === 'respond' && (rule.status === undefined || rule.body === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['body'], message: 'a respond rule needs status and body' });
+    }
     if (rule.action === 'reject-session' && (rule.field === undefined || rule.equals === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['field'], message: 'a reject-session rule needs field and equals' });
     }

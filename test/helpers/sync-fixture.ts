@@ -58,7 +58,9 @@ export async function syncFixture(options: FixtureOptions = {}): Promise<Fixture
     dir.path,
     SettingsSchema.parse({ server: server.url, username: 'reader', password: 'reader', timeoutSeconds: 5, ...settings }),
   );
-  const cli = (args: string[], cliOptions: CliOptions = {}) => runCli(['--home', dir.path, ...args], cliOptions);
+  // A 1 s reconcile grace keeps lost-answer scenarios quick (the default is twice the timeout).
+  const cli = (args: string[], cliOptions: CliOptions = {}) =>
+    runCli(['--home', dir.path, ...args], { ...cliOptions, env: { BOOKLORE_SYNC_RECONCILE_GRACE_SECONDS: '1', ...cliOptions.env } });
   const json = async (args: string[]) => {
     const result = await cli(['--json', ...args]);
     if (result.code !== 0) throw new Error(`${args.join(' ')} failed: ${result.stderr}`);

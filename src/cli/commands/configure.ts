@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { Authenticator, AuthError } from '../../booklore/authenticator.js';
 import { normalizeServerUrl } from '../../booklore/booklore-client.js';
 import { TransportFailure } from '../../booklore/http-transport.js';
-import { loadSettings, saveSettings, settingsPath, type Settings } from '../../config/settings.js';
+import { loadSettingsForRepair, saveSettings, settingsPath, type Settings } from '../../config/settings.js';
 import { EXIT } from '../../exit-codes.js';
 import { UserFacingError, usageError } from '../../user-facing-error.js';
 import { action } from '../action.js';
@@ -84,7 +84,7 @@ export function registerConfigure(program: Command): void {
 }
 
 async function configure(ctx: CommandContext, o: ConfigureOptions): Promise<0 | 1 | 2 | 3 | 4> {
-  const current = loadSettings(ctx.home);
+  const current = loadSettingsForRepair(ctx.home, (message) => ctx.warn(message));
   const next: Settings = { ...current, detection: { ...current.detection } };
   if (o.server !== undefined) {
     next.server = parseServer(o.server);

@@ -59,7 +59,8 @@ export function registerDemo(program: Command): void {
         const store = LocalStore.open(home);
         try {
           ctx.print(`booklore-sync demo: data in ${home}${explicitHome ? '' : ' (temporary)'}; a bundled BookLore server at ${server.url}`);
-          saveSettings(home, SettingsSchema.parse({ server: server.url, username: 'reader', password: 'reader', timeoutSeconds: 5 }));
+          // A short timeout keeps the wait before checking a lost answer (twice the timeout) short.
+          saveSettings(home, SettingsSchema.parse({ server: server.url, username: 'reader', password: 'reader', timeoutSeconds: 1 }));
           const books = resolveDataDir(join(home, 'demo-books'), process.env);
 
           heading(ctx, '1. Reading offline: the server is unreachable');
@@ -93,8 +94,13 @@ export function registerDemo(program: Command): void {
           heading(ctx, '3. Back online; the server will lose its answer to the first upload');
           await server.goOnline();
           server.admin.addFaults({ rules: ['drop-after-commit,path=/api/v1/reading-sessions/batch,count=1'] });
+          const first = await sync(home);
+          ctx.print(`  sync: ${syncSummary(first)}`);
+          ctx.print(`  ${first.unknown} session(s) stay marked as sent: their answer was lost, so the server must be asked before anything is sent again`);
+          showQueue(ctx, store);
+          await new Promise((resolve) => setTimeout(resolve, 2100)); // the reconcile grace: twice the 1 s timeout
           const online = await sync(home);
-          ctx.print(`  sync: ${syncSummary(online)}`);
+          ctx.print(`  next sync: ${syncSummary(online)}`);
           if (online.reconciled > 0) {
             ctx.print(`  ${online.reconciled} session(s) whose answer was lost were found on the server, not sent twice`);
           }
@@ -114,7 +120,7 @@ export function registerDemo(program: Command): void {
           const keys = new Set(onServer.map((s) => `${s.bookId}|${s.startTime}|${s.endTime}`));
           const exactlyOnce = keys.size === onServer.length && onServer.length === history.length;
           ctx.print(`\n${onServer.length} sessions on the server, ${keys.size} distinct: ${exactlyOnce ? 'every recorded session exactly once' : 'MISMATCH'}`);
-          ctx.emitJson({ home, uploaded: online.uploaded + offline.uploaded, reconciled: online.reconciled, onServer: onServer.length, pending: online.pending, exactlyOnce });
+          ctx.emitJson({ home, uploaded: first.uploaded + online.uploaded, reconciled: online.reconciled, onServer: onServer.length, pending: online.pending, exactlyOnce });
           return exactlyOnce && online.pending === 0 ? EXIT.ok : EXIT.failed;
         } finally {
           store.close();

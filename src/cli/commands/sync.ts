@@ -18,6 +18,7 @@ interface SyncOptions {
 export function syncSummary(report: SyncReport): string {
   const parts = [`${report.uploaded} uploaded`];
   if (report.reconciled) parts.push(`${report.reconciled} found already on the server`);
+  if (report.unknown) parts.push(`${report.unknown} awaiting a check on the server (answer lost)`);
   if (report.resolved) parts.push(`${report.resolved} matched to books by hash`);
   if (report.failed) parts.push(`${report.failed} failed`);
   if (report.parked) parts.push(`${report.parked} parked as invalid`);

@@ -19,8 +19,12 @@ export interface WireSession {
 export type Failure =
   /** The request never reached the server (refused, no route, DNS, connect timeout): nothing stored. */
   | { kind: 'offline'; message: string }
-  /** Sent, but the answer was lost or unusable (dropped connection, read timeout, truncated body, odd 2xx): the server may have stored it. */
-  | { kind: 'unknown'; message: string }
+  /**
+   * Sent, but the answer was lost or unusable (dropped connection, read timeout, truncated body,
+   * odd 2xx): the server may have stored it. `answered`: the server had begun its answer, so it is
+   * done with the request; otherwise it may still be working on it.
+   */
+  | { kind: 'unknown'; message: string; answered: boolean }
   /** The server refused the credentials, after refreshing and logging in again. */
   | { kind: 'auth'; message: string }
   /** A definite "no" to this request (400, 404, 409 …): nothing stored. */

@@ -43,8 +43,12 @@ export interface Backoff {
 }
 
 export interface SyncStore {
-  /** Sessions marked as sent whose answer never arrived, grouped by book (X1). */
-  inFlight(): InFlightGroup[];
+  /**
+   * Sessions marked as sent whose answer never arrived, grouped by book (X1), that may be checked
+   * now: their reconcile time has come, or (left by a process that died) `graceSeconds` have
+   * passed since they were sent.
+   */
+  inFlight(now: number, graceSeconds: number): InFlightGroup[];
   /** Distinct fingerprints of queued sessions that have no book id yet (S3). */
   unresolvedHashes(): { hash: string; title: string | null }[];
   /** A book id learned earlier for this fingerprint, if any. */
@@ -74,8 +78,8 @@ export interface SyncStore {
   inFlightCount(): number;
   /** Not sent after all, or known not to be on the server: back in the queue, retry count untouched. */
   requeue(ids: number[], note: string | null): void;
-  /** Sent with an unknown outcome: stays marked as sent, with a note, for reconciliation. */
-  noteUnknown(ids: number[], note: string): void;
+  /** Sent with an unknown outcome: stays marked as sent, with a note, to be checked from `reconcileAfter` on. */
+  noteUnknown(ids: number[], note: string, reconcileAfter: number): void;
   backoff(bookId: number): Backoff | null;
   setBackoff(bookId: number, backoff: Backoff, error: string): void;
   clearBackoff(bookId: number): void;

@@ -5,8 +5,8 @@
 //   reconcile in-flight (X1) ─► resolve hashes (S3) ─► per book: batches of ≤ 100 (S4, X3)
 //     ─► settle: uploaded → history | rejected → retry + error | invalid → parked (X2)
 //
-// A round repeats (bounded) only when some outcome was unknown, so a dropped acknowledgement is
-// checked against the server and, if absent, re-sent within the same sync.
+// A session whose answer was lost stays marked as sent; a later sync checks the server for it,
+// once the server is surely done with the request (reconcile grace), before anything is re-sent.
 import type { BookLoreApi, Failure, WireSession } from './api-port.js';
 import { culpritsFromDetails } from './batch-culprits.js';
 import { DEFAULT_BACKOFF_POLICY, isBackingOff, nextBackoff, type BackoffPolicy } from './backoff.js';
@@ -20,7 +20,11 @@ export interface SyncOptions {
   batchSize: number;
   /** Remembered capabilities are checked again after this long. */
   capabilityMaxAgeSeconds: number;
-  maxRounds: number;
+  /**
+   * How long after an unanswered request the server may still store it: before then a check
+   * could miss it, and a re-send would duplicate it.
+   */
+  reconcileGraceSeconds: number;
   backoff: BackoffPolicy;
   /** Books uploaded at the same time (requests in flight). */
   concurrency: number;
@@ -30,7 +34,7 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   automatic: false,
   batchSize: 100,
   capabilityMaxAgeSeconds: 86400,
-  maxRounds: 3,
+  reconcileGraceSeconds: 30,
   backoff: DEFAULT_BACKOFF_POLICY,
   concurrency: 4,
 };
@@ -85,8 +89,6 @@ export class SyncEngine {
   private capabilities: Capabilities = { batchUpload: null, hashLookup: null, checkedAt: 0 };
   private settled = 0;
   private total = 0;
-  /** Unknown outcomes met in the current round: another round checks them with the server. */
-  private unknownThisRound = 0;
 
   constructor(
     private readonly deps: SyncDeps,
@@ -104,13 +106,8 @@ export class SyncEngine {
     const { store } = this.deps;
     if (store.pendingCount() > 0) {
       this.loadCapabilities();
-      for (let round = 0; round < this.options.maxRounds; round++) {
-        this.unknownThisRound = 0;
-        if (!(await this.reconcileInFlight())) break;
-        if (!(await this.resolveHashes())) break;
-        if (!(await this.uploadAll())) break;
-        if (this.unknownThisRound === 0) break;
-      }
+      const ok = (await this.reconcileInFlight()) && (await this.resolveHashes());
+      if (ok) await this.uploadAll();
     }
     this.report.pending = store.pendingCount();
     this.report.unknown = store.inFlightCount();
@@ -163,7 +160,7 @@ export class SyncEngine {
   /** X1: sessions sent without a known answer are looked up on the server before anything is re-sent. */
   private async reconcileInFlight(): Promise<boolean> {
     const { store, api } = this.deps;
-    for (const group of store.inFlight()) {
+    for (const group of store.inFlight(this.deps.now(), this.options.reconcileGraceSeconds)) {
       const ids = group.sessions.map((s) => s.id);
       if (!api.canListSessions) {
         // Only KOReader headers: BookLore lists sessions to JWT users only (§2.2), so we cannot check.
@@ -172,11 +169,7 @@ export class SyncEngine {
         continue;
       }
       let earliest = '';
-      const wanted = new Map<string, QueuedSession>();
       for (const session of group.sessions) {
-        const key = timeKey(session.startTime, session.endTime);
-        if (key === null) continue;
-        wanted.set(key, session);
         if (earliest === '' || session.startTime < earliest) earliest = session.startTime;
       }
       const onServer = new Map<string, number>();
@@ -431,8 +424,12 @@ export class SyncEngine {
         this.stopsSync(failure);
         return 'stop';
       case 'unknown':
-        store.noteUnknown(ids, `outcome unknown (${failure.message}); will check the server before re-sending`);
-        this.unknownThisRound += ids.length;
+        // A server that had begun answering is done with the request; otherwise give it time.
+        store.noteUnknown(
+          ids,
+          `outcome unknown (${failure.message}); will check the server before re-sending`,
+          failure.answered ? now() : now() + this.options.reconcileGraceSeconds,
+        );
         this.advance(ids.length);
         return 'book-failed';
       case 'server': {
