@@ -7,6 +7,7 @@ import { measureEnqueue } from './enqueue.js';
 import type { Figures } from './figure.js';
 import { measureFingerprint } from './fingerprint.js';
 import { measureImport } from './import.js';
+import { measureLuaDrain } from './lua-drain.js';
 import { measureServerThroughput } from './server-throughput.js';
 import { measureSync } from './sync.js';
 
@@ -20,6 +21,7 @@ const SECTIONS: Section[] = [
   { name: 'server', run: measureServerThroughput },
   { name: 'sync', run: measureSync },
   { name: 'import', run: measureImport },
+  { name: 'lua', run: measureLuaDrain },
 ];
 
 async function main(): Promise<void> {

@@ -1,0 +1,291 @@
+// HTTP through LuaSocket's socket.http (and LuaSec for https), with a deadline on every request and
+// failures sorted the way src/booklore/http-transport.ts sorts them, by what they mean for the
+// data: the request never reached the server (refused, name lookup, no route, connect timeout,
+// TLS) → "offline", nothing stored; it was sent but the answer was lost (reset, timeout, cut
+// short) → "unknown", maybe stored. The socket given to socket.http is wrapped so we know which
+// step failed: connecting, sending, waiting for the answer, or reading it.
+// Secrets travel in headers only and never appear in the messages made here.
+import { luaRequire, type HttpRequest, type LuaSec, type LuaSocket, type Ltn12, type SocketHttp, type TcpSocket, type TlsSocket } from './lua-libs.js';
+
+export interface HttpResponse {
+  status: number;
+  contentType: string;
+  text: string;
+  retryAfterSeconds: number | null;
+}
+
+export interface TransportFailure {
+  kind: 'offline' | 'unknown';
+  message: string;
+  /** The server had begun its answer (so it is done with the request) when the failure came. */
+  answered: boolean;
+}
+
+export type HttpResult = { ok: true; response: HttpResponse } | { ok: false; failure: TransportFailure };
+
+export interface HttpSettings {
+  timeoutSeconds: number;
+  /** Accept any certificate: only for a self-signed server, on the user's explicit opt-out. */
+  insecureTls: boolean;
+  /** A CA bundle for certificate checks (KOReader ships one); without it LuaSec uses the system's. */
+  caFile: string | null;
+}
+
+export interface RequestOptions {
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  /** Already JSON text. */
+  body?: string;
+}
+
+/** Bodies larger than this are not kept in memory (a misbehaving server or portal). */
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+type Stage = 'connect' | 'send' | 'wait' | 'read';
+
+/** LuaSocket's and the resolver's words for "could not connect", in ours (cf. NOT_SENT in the Node transport). */
+function notSentWords(error: string): string | null {
+  const e = error.toLowerCase();
+  if (e.includes('refused')) return 'connection refused';
+  if (e.includes('not known') || e.includes('nodename') || e.includes('host not found') || e.includes('name or service') || e.includes('no address')) {
+    return 'host name not found';
+  }
+  if (e.includes('temporary failure in name resolution') || e.includes('try again')) return 'host name lookup failed (no network?)';
+  if (e.includes('network is unreachable') || e.includes('network unreachable')) return 'no network';
+  if (e.includes('no route')) return 'no route to the server (no network?)';
+  if (e.includes('host is down')) return 'the server host is down';
+  if (e.includes('network is down')) return 'the network is down';
+  if (e.includes('timeout')) return 'could not connect in time';
+  return null;
+}
+
+function tlsProblem(error: string): boolean {
+  const e = error.toLowerCase();
+  return e.includes('certificate') || e.includes('verify') || e.includes('handshake') || e.includes('ssl') || e.includes('tls');
+}
+
+/** Parsed "Retry-After": seconds, or an HTTP date; capped at an hour, as the Node transport does. */
+export function retryAfterSeconds(value: string | undefined, nowSeconds: number): number | null {
+  if (value === undefined) return null;
+  const trimmed = value.trim();
+  const seconds = tonumber(trimmed);
+  if (seconds !== undefined && seconds === seconds && seconds >= 0 && seconds !== Infinity) return seconds < 3600 ? seconds : 3600;
+  const at = httpDate(trimmed);
+  if (at === null) return null;
+  const wait = Math.floor(at - nowSeconds + 0.5);
+  return wait < 0 ? 0 : wait > 3600 ? 3600 : wait;
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), the form servers send, as epoch seconds. */
+function httpDate(text: string): number | null {
+  const [day, month, year, hour, minute, second] = string.match(text, '^%a%a%a, (%d%d) (%a%a%a) (%d%d%d%d) (%d%d):(%d%d):(%d%d) GMT$');
+  if (day === undefined) return null;
+  const monthIndex = MONTHS.indexOf(month!);
+  if (monthIndex < 0) return null;
+  const y = tonumber(year)!;
+  const m = monthIndex + 1;
+  // days from civil (Howard Hinnant), as src/core/iso-time.ts
+  const yy = m <= 2 ? y - 1 : y;
+  const era = Math.floor(yy / 400);
+  const yoe = yy - era * 400;
+  const mp = m > 2 ? m - 3 : m + 9;
+  const doy = Math.floor((153 * mp + 2) / 5) + tonumber(day)! - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  const days = era * 146097 + doe - 719468;
+  return days * 86400 + tonumber(hour)! * 3600 + tonumber(minute)! * 60 + tonumber(second)!;
+}
+
+export class HttpTransport {
+  private readonly socket = luaRequire<LuaSocket>('socket');
+  private readonly http = luaRequire<SocketHttp>('socket.http');
+  private readonly ltn12 = luaRequire<Ltn12>('ltn12');
+
+  constructor(
+    private readonly settings: HttpSettings,
+    private readonly nowSeconds: () => number,
+  ) {}
+
+  request(url: string, options: RequestOptions): HttpResult {
+    const timeout = this.settings.timeoutSeconds;
+    const deadline = this.socket.gettime() + timeout;
+    const https = url.substring(0, 8).toLowerCase() === 'https://';
+    const tracker = { stage: 'connect' as Stage, error: null as string | null };
+    const socketLib = this.socket;
+    const tls = https ? this.tlsParameters() : null;
+
+    const remaining = (): number => {
+      const left = deadline - socketLib.gettime();
+      return left > 0 ? left : 0;
+    };
+
+    // The socket socket.http talks through: LuaSocket's, wrapped to follow the steps and keep the deadline.
+    const create: (this: void) => object = () => {
+      const [tcp, createError] = socketLib.tcp();
+      if (tcp === undefined) {
+        tracker.error = createError ?? 'cannot create a socket';
+        return {
+          connect: () => $multi(undefined, tracker.error),
+          settimeout: () => 1,
+          close: () => 1,
+        };
+      }
+      let sock: TcpSocket = tcp;
+      /** Connects (and for https, wraps in TLS and checks the certificate); an error message, or undefined. */
+      const connectSocket = (host: string, port: number): string | undefined => {
+        sock.settimeout(remaining());
+        const [connected, err] = sock.connect(host, port);
+        if (connected === undefined) {
+          tracker.error = err ?? 'connect failed';
+          return tracker.error;
+        }
+        if (tls !== null) {
+          const ssl = luaRequire<LuaSec>('ssl');
+          const [wrapped, wrapError] = ssl.wrap(sock, tls);
+          if (wrapped === undefined) {
+            tracker.error = `TLS failed: ${wrapError ?? 'unknown reason'}`;
+            return tracker.error;
+          }
+          const tlsSock: TlsSocket = wrapped;
+          tlsSock.sni(host);
+          tlsSock.settimeout(remaining());
+          const [shaken, handshakeError] = tlsSock.dohandshake();
+          if (!shaken) {
+            tracker.error = `TLS handshake failed: ${handshakeError ?? 'unknown reason'}`;
+            return tracker.error;
+          }
+          sock = tlsSock;
+        }
+        return undefined;
+      };
+      const wrapper = {
+        settimeout(this: void): number {
+          sock.settimeout(remaining());
+          return 1;
+        },
+        connect(this: void, _self: unknown, host: string, port: number): LuaMultiReturn<[number | undefined, string | undefined]> {
+          const [fine, result] = pcall(() => connectSocket(host, port));
+          if (!fine) tracker.error = tostring(result);
+          if (!fine || result !== undefined) return $multi(undefined, tracker.error ?? 'connect failed');
+          tracker.stage = 'send';
+          return $multi(1, undefined);
+        },
+        send(this: void, _self: unknown, data: string, i?: number, j?: number) {
+          sock.settimeout(remaining());
+          const [sent, err, last] = sock.send(data, i, j);
+          if (sent === undefined) tracker.error = err ?? 'send failed';
+          return $multi(sent, err, last);
+        },
+        receive(this: void, _self: unknown, pattern?: string | number, prefix?: string) {
+          if (tracker.stage === 'send') tracker.stage = 'wait';
+          sock.settimeout(remaining());
+          const [data, err, partial] = sock.receive(pattern, prefix);
+          if (data !== undefined) tracker.stage = 'read';
+          else tracker.error = err ?? 'receive failed';
+          return $multi(data, err, partial);
+        },
+        close(this: void): number {
+          sock.close();
+          return 1;
+        },
+        setoption(this: void, _self: unknown, name: string, value: unknown) {
+          return sock.setoption(name, value);
+        },
+        getfd(this: void) {
+          return sock.getfd();
+        },
+        dirty(this: void) {
+          return sock.dirty();
+        },
+      };
+      return wrapper;
+    };
+
+    const chunks: string[] = [];
+    let size = 0;
+    const sink: (this: void, chunk: string | undefined) => LuaMultiReturn<[number | undefined, string | undefined]> = (chunk) => {
+      if (chunk !== undefined && size <= MAX_BODY_BYTES) {
+        size += chunk.length;
+        if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+      }
+      return $multi(1, undefined);
+    };
+
+    const headers = new LuaTable<string, string>();
+    headers.set('accept', 'application/json');
+    for (const [name, value] of Object.entries(options.headers)) headers.set(name.toLowerCase(), value);
+    if (options.body !== undefined) {
+      headers.set('content-type', 'application/json');
+      headers.set('content-length', `${options.body.length}`);
+    }
+    const request: HttpRequest = {
+      url,
+      method: options.method,
+      headers,
+      sink,
+      redirect: false,
+      create,
+    };
+    if (options.body !== undefined) request.source = this.ltn12.source.string(options.body);
+
+    // A Lua error inside LuaSocket or LuaSec (rather than an error value) is a failure like any other.
+    const [called, answer] = pcall(() => {
+      const [ok, code, responseHeaders] = this.http.request(request);
+      return { ok, code, responseHeaders };
+    });
+    if (!called || typeof answer === 'string') {
+      return { ok: false, failure: this.classify(tracker.stage, tracker.error ?? tostring(answer), timeout) };
+    }
+    const { ok, code, responseHeaders } = answer;
+    if (ok === undefined || typeof code !== 'number') {
+      return { ok: false, failure: this.classify(tracker.stage, tracker.error ?? (typeof code === 'string' ? code : 'request failed'), timeout) };
+    }
+    const header = (name: string): string | undefined => (responseHeaders === undefined ? undefined : responseHeaders.get(name));
+    return {
+      ok: true,
+      response: {
+        status: code,
+        contentType: header('content-type') ?? '',
+        text: chunks.join(''),
+        retryAfterSeconds: retryAfterSeconds(header('retry-after'), this.nowSeconds()),
+      },
+    };
+  }
+
+  private classify(stage: Stage, error: string, timeoutSeconds: number): TransportFailure {
+    const timedOut = error.toLowerCase().includes('timeout');
+    if (stage === 'connect') {
+      if (tlsProblem(error)) {
+        return {
+          kind: 'offline',
+          message: `TLS certificate check failed (${error}); for a self-signed server turn off certificate checks in the settings`,
+          answered: false,
+        };
+      }
+      const words = notSentWords(error);
+      return { kind: 'offline', message: words === null ? `could not connect (${error})` : `${words} (${error})`, answered: false };
+    }
+    if (stage === 'read') {
+      // The status line arrived, so the server finished with the request; only its answer is lost.
+      return { kind: 'unknown', message: `the answer was cut short (${timedOut ? `no answer within ${timeoutSeconds} s` : `connection lost (${error})`})`, answered: true };
+    }
+    if (timedOut) return { kind: 'unknown', message: `no answer within ${timeoutSeconds} s`, answered: false };
+    return { kind: 'unknown', message: `connection lost (${error})`, answered: false };
+  }
+
+  private tlsParameters(): LuaTable<string, unknown> {
+    const params = new LuaTable<string, unknown>();
+    params.set('mode', 'client');
+    params.set('protocol', 'any');
+    params.set('options', ['all', 'no_sslv2', 'no_sslv3', 'no_tlsv1', 'no_tlsv1_1']);
+    if (this.settings.insecureTls) {
+      params.set('verify', 'none');
+    } else {
+      params.set('verify', ['peer', 'fail_if_no_peer_cert']);
+      if (this.settings.caFile !== null) params.set('cafile', this.settings.caFile);
+      else params.set('capath', '/etc/ssl/certs');
+    }
+    return params;
+  }
+}

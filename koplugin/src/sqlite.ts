@@ -1,0 +1,291 @@
+// A thin layer over KOReader's lua-ljsqlite3 with the shape of the better-sqlite3 calls our Node
+// store makes (prepare → run/get/all, exec, transaction), so the shared SQL (src/store/sql) and the
+// plugin-schema / our-migrations code of src/store run here unchanged.
+//
+// Only the binding's long-standing API is used (open, set_busy_timeout, prepare, reset, clearbind,
+// bind1, step, close). Named parameters (@name) are mapped to SQLite's positions here, as SQLite
+// numbers them (first appearance), so nothing depends on `bindkv`. Values are normalised both
+// ways: booleans bind as 0/1; INTEGER columns, which the binding returns as int64 cdata, come back
+// as Lua numbers.
+import { luaRequire, type Ljsqlite3, type SqliteConnection, type SqliteStatement, type SqliteValue } from './lua-libs.js';
+
+export type Row = Record<string, unknown>;
+
+export interface RunResult {
+  changes: number;
+  lastInsertRowid: number;
+}
+
+function isIdentifierCode(code: number, first: boolean): boolean {
+  if (code === 95 || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)) return true;
+  return !first && code >= 48 && code <= 57;
+}
+
+/**
+ * SQLite's parameter numbering for a statement: `?` takes the next number, `?NNN` that number,
+ * and `@name` / `:name` / `$name` the next number on first appearance (the same name shares it).
+ * Quoted text and comments are skipped.
+ */
+export function parameterPositions(sql: string): { named: Map<string, number>; count: number } {
+  const named = new Map<string, number>();
+  let count = 0;
+  let i = 0;
+  const n = sql.length;
+  while (i < n) {
+    const ch = sql.charAt(i);
+    if (ch === "'" || ch === '"' || ch === '`') {
+      i++;
+      while (i < n) {
+        if (sql.charAt(i) === ch) {
+          if (sql.charAt(i + 1) === ch) i += 2;
+          else break;
+        } else {
+          i++;
+        }
+      }
+      i++;
+    } else if (ch === '-' && sql.charAt(i + 1) === '-') {
+      while (i < n && sql.charAt(i) !== '\n') i++;
+    } else if (ch === '/' && sql.charAt(i + 1) === '*') {
+      i += 2;
+      while (i < n && !(sql.charAt(i) === '*' && sql.charAt(i + 1) === '/')) i++;
+      i += 2;
+    } else if (ch === '?') {
+      i++;
+      let digits = 0;
+      let value = 0;
+      while (i < n && sql.charCodeAt(i) >= 48 && sql.charCodeAt(i) <= 57) {
+        value = value * 10 + (sql.charCodeAt(i) - 48);
+        digits++;
+        i++;
+      }
+      if (digits === 0) count++;
+      else if (value > count) count = value;
+    } else if ((ch === '@' || ch === ':' || ch === '$') && i + 1 < n && isIdentifierCode(sql.charCodeAt(i + 1), true)) {
+      let j = i + 1;
+      while (j < n && isIdentifierCode(sql.charCodeAt(j), false)) j++;
+      const name = sql.substring(i + 1, j);
+      if (!named.has(name)) {
+        count++;
+        named.set(name, count);
+      }
+      i = j;
+    } else {
+      i++;
+    }
+  }
+  return { named, count };
+}
+
+/** int64 cdata → number; everything else as is. */
+function fromSqlite(value: SqliteValue): unknown {
+  return (type(value) as string) === 'cdata' ? tonumber(value) : value;
+}
+
+function toSqlite(value: unknown): SqliteValue {
+  if (value === true) return 1;
+  if (value === false) return 0;
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'number' || typeof value === 'string') return value;
+  throw new Error(`cannot store a ${type(value)} in SQLite`);
+}
+
+function isNamedParameters(args: unknown[]): boolean {
+  if (args.length !== 1) return false;
+  const only = args[0];
+  return typeof only === 'object' && only !== null && (only as unknown[])[0] === undefined;
+}
+
+export class Statement {
+  private readonly named: Map<string, number>;
+  private plucking = false;
+
+  constructor(
+    private readonly db: Database,
+    private readonly stmt: SqliteStatement,
+    readonly sql: string,
+  ) {
+    this.named = parameterPositions(sql).named;
+  }
+
+  private plucked: Statement | null = null;
+
+  /** better-sqlite3's pluck(): get/all return the first column only. */
+  pluck(): Statement {
+    if (this.plucked === null) {
+      this.plucked = new Statement(this.db, this.stmt, this.sql);
+      this.plucked.plucking = true;
+    }
+    return this.plucked;
+  }
+
+  private bind(args: unknown[]): void {
+    this.stmt.reset();
+    this.stmt.clearbind();
+    if (isNamedParameters(args)) {
+      const values = args[0] as Record<string, unknown>;
+      for (const [name, index] of this.named) this.stmt.bind1(index, toSqlite(values[name]));
+      return;
+    }
+    for (let i = 0; i < args.length; i++) this.stmt.bind1(i + 1, toSqlite(args[i]));
+  }
+
+  private shape(values: SqliteValue[], header: string[]): unknown {
+    if (this.plucking) return fromSqlite(values[0]);
+    const row: Row = {};
+    for (let i = 0; i < header.length; i++) row[header[i]!] = fromSqlite(values[i]);
+    return row;
+  }
+
+  /** Runs to completion; like better-sqlite3's run(). */
+  run(...args: unknown[]): RunResult {
+    this.bind(args);
+    try {
+      while (this.stmt.step() !== undefined) {
+        // a statement that returns rows is run for its effect only
+      }
+    } finally {
+      this.stmt.reset();
+    }
+    return this.db.lastChange();
+  }
+
+  /** The first row (or first value, when plucking), or undefined. */
+  get(...args: unknown[]): any {
+    this.bind(args);
+    try {
+      const header: string[] = [];
+      const values = this.stmt.step(undefined, header);
+      return values === undefined ? undefined : this.shape(values, header);
+    } finally {
+      this.stmt.reset();
+    }
+  }
+
+  all(...args: unknown[]): any[] {
+    this.bind(args);
+    const rows: unknown[] = [];
+    try {
+      const header: string[] = [];
+      let values = this.stmt.step(undefined, header);
+      while (values !== undefined) {
+        rows.push(this.shape(values, header));
+        values = this.stmt.step(undefined, header);
+      }
+    } finally {
+      this.stmt.reset();
+    }
+    return rows;
+  }
+}
+
+export class Database {
+  private readonly statements = new Map<string, Statement>();
+  private depth = 0;
+  private changesStatement: SqliteStatement | null = null;
+  open = true;
+
+  constructor(private readonly conn: SqliteConnection) {}
+
+  static open(path: string, busyTimeoutMs: number): Database {
+    const sqlite = luaRequire<Ljsqlite3>('lua-ljsqlite3/init');
+    const conn = sqlite.open(path, 'rwc');
+    conn.set_busy_timeout(busyTimeoutMs);
+    return new Database(conn);
+  }
+
+  /** A prepared statement, kept for reuse (like the Node adapters' constructor-prepared ones). */
+  prepare(sql: string): Statement {
+    let statement = this.statements.get(sql);
+    if (statement === undefined) {
+      statement = new Statement(this, this.conn.prepare(sql), sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  /** One statement, run once (no `;`-splitting: the binding's exec would split inside strings). */
+  exec(sql: string): void {
+    const stmt = this.conn.prepare(sql);
+    try {
+      while (stmt.step() !== undefined) {
+        // PRAGMAs answer with a row
+      }
+    } finally {
+      stmt.close();
+    }
+  }
+
+  /** `PRAGMA text`, returning its first value (e.g. the journal mode now in force). */
+  pragma(text: string): unknown {
+    const stmt = this.conn.prepare(`PRAGMA ${text}`);
+    try {
+      const row = stmt.step();
+      return row === undefined ? undefined : fromSqlite(row[0]);
+    } finally {
+      stmt.close();
+    }
+  }
+
+  lastChange(): RunResult {
+    if (this.changesStatement === null) this.changesStatement = this.conn.prepare('SELECT changes(), last_insert_rowid()');
+    const stmt = this.changesStatement;
+    stmt.reset();
+    try {
+      const row = stmt.step();
+      return { changes: tonumber(row![0]) ?? 0, lastInsertRowid: tonumber(row![1]) ?? 0 };
+    } finally {
+      stmt.reset();
+    }
+  }
+
+  /**
+   * Runs `work` in one transaction (BEGIN IMMEDIATE by default: the write lock is taken first, so
+   * a concurrent writer waits instead of failing half-way). Nested calls join the outer one.
+   */
+  transaction<T>(work: () => T, mode: 'IMMEDIATE' | 'DEFERRED' = 'IMMEDIATE'): T {
+    if (this.depth > 0) return work();
+    this.exec(`BEGIN ${mode}`);
+    this.depth = 1;
+    let result: T;
+    try {
+      result = work();
+    } catch (err) {
+      this.depth = 0;
+      try {
+        this.exec('ROLLBACK');
+      } catch {
+        // the transaction may already be gone (SQLite rolls back on some errors)
+      }
+      throw err;
+    }
+    this.depth = 0;
+    try {
+      this.exec('COMMIT');
+    } catch (err) {
+      try {
+        this.exec('ROLLBACK');
+      } catch {
+        // nothing to roll back
+      }
+      throw err;
+    }
+    return result;
+  }
+
+  close(): void {
+    if (!this.open) return;
+    // the binding closes the connection's statements with it
+    this.statements.clear();
+    this.changesStatement = null;
+    this.conn.close();
+    this.open = false;
+  }
+}
+
+/** The binding's error code ("busy", "corrupt", …) from its message "ljsqlite3[code] text". */
+export function sqliteErrorCode(err: unknown): string | null {
+  if (typeof err !== 'string') return null;
+  const [code] = string.match(err, 'ljsqlite3%[(%w+)%]');
+  return code === undefined ? null : code;
+}

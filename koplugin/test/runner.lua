@@ -1,0 +1,186 @@
+-- Drives the built plugin's core from the command line, for the node tests (test/koplugin-*.test.ts)
+-- and the benchmark (bench/lua-drain.ts), the way they drive the Node build through its CLI:
+--
+--   luajit koplugin/test/runner.lua PLUGIN_DIR HOME COMMAND [JSON]
+--
+-- PLUGIN_DIR is the built plugin folder (booklore_sync_core.lua), HOME plays KOReader's settings
+-- folder (booklore-sync.sqlite and the plugin's settings file live there). Modules KOReader
+-- provides come from koplugin/test/standins; LuaSocket, LuaSec, lua-cjson and lua-md5 from Debian.
+-- Output: one JSON document on stdout.
+local plugin_dir, home, command, argument = arg[1], arg[2], arg[3], arg[4]
+if not (plugin_dir and home and command) then
+  io.stderr:write("usage: luajit runner.lua PLUGIN_DIR HOME COMMAND [JSON]\n")
+  os.exit(2)
+end
+local here = debug.getinfo(1, "S").source:sub(2):match("^(.*)/[^/]*$") or "."
+package.path = table.concat({ here .. "/?.lua", here .. "/standins/?.lua", here .. "/standins/?/init.lua", plugin_dir .. "/?.lua", package.path }, ";")
+
+local cjson = require("cjson")
+local json_out = require("json_out")
+local Core = require("booklore_sync_core")
+
+local function read_json(path)
+  local f = io.open(path, "rb")
+  if not f then return nil end
+  local text = f:read("*a")
+  f:close()
+  return cjson.decode(text)
+end
+
+-- The plugin's settings as a LuaSettings-like object, kept in HOME/plugin-settings.json.
+local settings_path = home .. "/plugin-settings.json"
+local Settings = {}
+Settings.__index = Settings
+function Settings:readSetting(key) return self.data[key] end
+function Settings:saveSetting(key, value) self.data[key] = value; return self end
+function Settings:delSetting(key) self.data[key] = nil; return self end
+function Settings:flush()
+  local f = assert(io.open(settings_path .. ".tmp", "wb"))
+  f:write(cjson.encode(self.data))
+  f:close()
+  assert(os.rename(settings_path .. ".tmp", settings_path))
+end
+local settings = setmetatable({ data = read_json(settings_path) or {} }, Settings)
+
+-- "@FILE": the JSON is in FILE (large session lists do not fit in one command-line argument).
+if argument and argument:sub(1, 1) == "@" then
+  local f = assert(io.open(argument:sub(2), "rb"))
+  argument = f:read("*a")
+  f:close()
+end
+local options = argument and cjson.decode(argument) or {}
+if options == cjson.null then options = {} end
+if type(options) == "table" then
+  for key, value in pairs(options) do if value == cjson.null and type(key) == "string" then options[key] = nil end end
+end
+local log_lines = {}
+local app = Core.createApp({
+  settingsDir = home,
+  settings = settings,
+  wal = true,
+  log = function(level, message) log_lines[#log_lines + 1] = level .. ": " .. message end,
+  reconcileGraceSeconds = type(options) == "table" and options.grace or nil,
+  backoffBaseSeconds = type(options) == "table" and options.backoffBase or nil,
+  concurrency = type(options) == "table" and options.concurrency or nil,
+  leaseWaitSeconds = type(options) == "table" and options.leaseWait or nil,
+  caFile = type(options) == "table" and options.caFile or nil,
+})
+
+local function emit(value)
+  io.stdout:write(json_out.encode(value), "\n")
+end
+
+local commands = {}
+
+function commands.configure()
+  for key, value in pairs(options) do
+    if value == cjson.null then settings:delSetting(key) else settings:saveSetting(key, value) end
+  end
+  settings:flush()
+  emit({ ok = true })
+end
+
+function commands.settings()
+  emit(settings.data)
+end
+
+function commands.enqueue()
+  local ids = json_out.array({})
+  for i, input in ipairs(options) do
+    for key, value in pairs(input) do if value == cjson.null then input[key] = nil end end
+    local result = app:enqueue(input)
+    if not result.ok then
+      io.stderr:write("session ", i, " not queued: ", result.message, "\n")
+      os.exit(1)
+    end
+    ids[#ids + 1] = result.id
+  end
+  emit(ids)
+end
+
+function commands.sync()
+  local trigger = options.trigger or "sync-now"
+  local started = require("socket").gettime()
+  local result = app:sync(trigger)
+  local report = result.report
+  emit({
+    ran = result.ran,
+    message = result.message,
+    problem = result.problem,
+    seconds = require("socket").gettime() - started,
+    report = report and {
+      uploaded = report.uploaded, pending = report.pending, resolved = report.resolved, failed = report.failed,
+      parked = report.parked, reconciled = report.reconciled, unknown = report.unknown,
+      resentUnverified = report.resentUnverified, skippedBackoff = report.skippedBackoff,
+      duplicatesDropped = report.duplicatesDropped, unresolved = report.unresolved,
+      stoppedBy = report.stoppedBy, message = report.message,
+      batchUpload = report.batchUpload, hashLookup = report.hashLookup,
+    } or nil,
+    log = json_out.array(log_lines),
+  })
+end
+
+function commands.pending()
+  emit(json_out.array(app:pendingJson()))
+end
+
+function commands.history()
+  emit(json_out.array(app:historyJson(options.limit or 100000)))
+end
+
+function commands.details()
+  local d = app:queueDetails()
+  emit({ total = d.total, queued = d.queued, sending = d.sending, parked = d.parked, waitingForBook = d.waitingForBook, lines = json_out.array(d.lines) })
+end
+
+function commands.retry()
+  emit({ retried = app:retryParked() })
+end
+
+function commands.clear()
+  emit({ removed = app:clearPending() })
+end
+
+function commands.testConnection()
+  local report = app:testConnection()
+  emit({ ok = report.ok, lines = json_out.array(report.lines), log = json_out.array(log_lines) })
+end
+
+function commands.http()
+  local result = Core.httpGet(options.url, options.timeout or 5, options.caFile, options.insecure == true)
+  if result.ok then
+    emit({ ok = true, status = result.response.status, contentType = result.response.contentType, text = result.response.text })
+  else
+    emit({ ok = false, kind = result.failure.kind, answered = result.failure.answered, message = result.failure.message })
+  end
+end
+
+function commands.fingerprint()
+  local out = json_out.array({})
+  for _, path in ipairs(options) do
+    local hash, problem = Core.fingerprint(path)
+    out[#out + 1] = hash or ("error: " .. tostring(problem))
+  end
+  emit(out)
+end
+
+function commands.validate()
+  local out = json_out.array({})
+  for _, input in ipairs(options) do
+    for key, value in pairs(input) do if value == cjson.null then input[key] = nil end end
+    out[#out + 1] = Core.validate(input)
+  end
+  emit(out)
+end
+
+local run = commands[command]
+if not run then
+  io.stderr:write("unknown command ", command, "\n")
+  os.exit(2)
+end
+local ok, err = xpcall(run, debug.traceback)
+app:close()
+if not ok then
+  io.stderr:write(tostring(err), "\n")
+  os.exit(1)
+end

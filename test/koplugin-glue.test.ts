@@ -1,0 +1,51 @@
+// The KOReader glue (koplugin/lua/main.lua) against small stand-ins for the KOReader modules it
+// calls (koplugin/test/standins: UIManager, Dispatcher, InfoMessage, ConfirmBox, InputDialog,
+// NetworkMgr, DataStorage, LuaSettings …) with the real compiled core underneath and a bundled
+// server: document events record and upload sessions, menu items and the dispatcher action reach
+// the right engine calls, and loading the plugin finds every module it requires. The checks
+// themselves are in koplugin/test/glue.lua.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { before, test } from 'node:test';
+import { DEFAULT_SEED, seedBookBytes, start } from '../src/testserver/index.js';
+import { tempDir } from './helpers/cli.js';
+import { ensurePluginBuilt, GLUE, luaUnavailable, PLUGIN_DIR, run } from './helpers/koplugin.js';
+
+const unavailable = luaUnavailable();
+const skip = unavailable?.skip ? unavailable.reason : false;
+
+before(async () => {
+  if (unavailable && !unavailable.skip) throw new Error(unavailable.reason);
+  if (!skip) await ensurePluginBuilt();
+});
+
+test('KOReader glue: events, menu, dispatcher action and module loading (koplugin/test/glue.lua)', { skip }, async () => {
+  // Passwords that differ from the user names, so the settings file and the log can be searched for them.
+  const seed = {
+    ...DEFAULT_SEED,
+    users: DEFAULT_SEED.users.map((u) => (u.username === 'reader' ? { ...u, password: 'Glue-Pass-7' } : u)),
+    koreaderUsers: [{ username: 'reader', password: 'Kor-Pass-9', bookloreUser: 'reader' }],
+  };
+  const server = await start({ port: 0, profile: 'fork', seed });
+  const dir = tempDir('bls-lua-glue-');
+  try {
+    const book = join(dir.path, 'Pride and Prejudice.epub');
+    writeFileSync(book, seedBookBytes(1));
+    const result = await run('luajit', [GLUE, PLUGIN_DIR, dir.path, server.url, book]);
+    assert.equal(result.code, 0, result.stderr);
+    const output = JSON.parse(result.stdout.trim().split('\n').pop()!);
+    const failed = (output.results as { name: string; ok: boolean; error?: string }[]).filter((r) => !r.ok);
+    assert.ok(output.results.length >= 12, 'every check ran');
+    assert.deepEqual(failed, [], failed.map((f) => `${f.name}\n${f.error}`).join('\n\n'));
+    // What reached the server, seen from here: every counted session, once.
+    const sessions = server.admin.sessions();
+    const keys = new Set(sessions.map((s) => `${s.bookId}|${s.startTime}|${s.endTime}`));
+    assert.equal(keys.size, sessions.length, 'no session twice');
+    assert.ok(sessions.length >= 6);
+    assert.ok(sessions.every((s) => s.bookId === 1));
+  } finally {
+    await server.close();
+    dir.cleanup();
+  }
+});
