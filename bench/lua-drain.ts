@@ -5,20 +5,16 @@
 // neither's start-up counts. The Lua build sends one request at a time (KOReader is
 // single-threaded), the Node build four books at a time.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { saveSettings, SettingsSchema } from '../src/config/settings.js';
-import { validateSession } from '../src/core/session.js';
-import { LocalStore } from '../src/store/local-store.js';
 import type { Figures } from './figure.js';
+import { drainWithNode, prepareQueuedHome } from './queued-home.js';
 import { startServerWorker, type ServerWorker } from './server-worker.js';
 import { round } from './stats.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const REPO = join(here, '..', '..');
-const NODE_CHILD = join(here, 'drain-child.js');
 const BUILD = join(REPO, 'scripts', 'build-koplugin.mjs');
 const RUNNER = join(REPO, 'koplugin', 'test', 'runner.lua');
 const PLUGIN_DIR = join(REPO, 'dist', 'koplugin', 'booklore-sync.koplugin');
@@ -26,36 +22,18 @@ const PLUGIN_DIR = join(REPO, 'dist', 'koplugin', 'booklore-sync.koplugin');
 const BOOKS = [1, 2, 3, 4]; // the default seed's books `reader` can see
 const PER_BOOK = 2500;
 
-/** A data directory configured for both builds, with the same sessions queued. */
+/** A data directory configured for both builds (the plugin reads its own settings file). */
 function prepareHome(server: ServerWorker): string {
-  const home = mkdtempSync(join(tmpdir(), 'bls-bench-lua-'));
-  saveSettings(home, SettingsSchema.parse({ server: server.url, username: 'reader', password: 'reader', timeoutSeconds: 60 }));
+  const home = prepareQueuedHome(server.url, BOOKS, PER_BOOK);
   writeFileSync(
     join(home, 'plugin-settings.json'),
     JSON.stringify({ server_url: server.url, booklore_username: 'reader', booklore_password: 'reader', timeout_seconds: 60 }),
   );
-  const store = LocalStore.open(home);
-  try {
-    store.db.transaction(() => {
-      const base = 1_750_000_000;
-      for (const [b, bookId] of BOOKS.entries()) {
-        for (let i = 0; i < PER_BOOK; i++) {
-          const start = base + (b * PER_BOOK + i) * 3600;
-          const v = validateSession({ bookId, bookType: 'EPUB', startTime: start, endTime: start + 1800, startProgress: 1, endProgress: 2, startLocation: '1', endLocation: '9' });
-          if (!v.ok) throw new Error('bench session invalid');
-          store.queue.enqueue(v.session, 'record');
-        }
-      }
-    })();
-  } finally {
-    store.close();
-  }
   return home;
 }
 
-function drainWithNode(home: string): number {
-  const out = execFileSync(process.execPath, [NODE_CHILD, home], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  const result = JSON.parse(out.trim().split('\n').pop()!) as { ms: number; pending: number };
+function drainNode(home: string): number {
+  const result = drainWithNode(home);
   if (result.pending !== 0) throw new Error(`node drain left ${result.pending} sessions`);
   return result.ms;
 }
@@ -83,7 +61,7 @@ async function timed(drain: (home: string) => number): Promise<number> {
 
 export async function measureLuaDrain(): Promise<Figures> {
   execFileSync(process.execPath, [BUILD, '--if-stale'], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const nodeMs = await timed(drainWithNode);
+  const nodeMs = await timed(drainNode);
   const luaMs = await timed(drainWithLua);
   return {
     lua_vs_node_drain_ratio: {

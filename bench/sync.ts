@@ -1,21 +1,13 @@
 // The sync engine against the bundled server: batch vs single uploads with 50 ms of injected
 // latency (the seed claims 10–20×), and a 100k-session drain (time and peak memory). The client
 // runs in a child process, the server in a worker thread of this one.
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { saveSettings, SettingsSchema } from '../src/config/settings.js';
-import { validateSession } from '../src/core/session.js';
-import { LocalStore } from '../src/store/local-store.js';
+import { rmSync } from 'node:fs';
 import { DEFAULT_SEED, type SeedData } from '../src/testserver/index.js';
 import type { Figures } from './figure.js';
-import { startServerWorker, type ServerWorker } from './server-worker.js';
+import { drainWithNode, prepareQueuedHome } from './queued-home.js';
+import { startServerWorker } from './server-worker.js';
 import { round } from './stats.js';
-
-const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'drain-child.js');
 
 /** The default seed plus accessible books up to `count`. */
 function seedWithBooks(count: number): SeedData {
@@ -35,39 +27,11 @@ function accessibleBookIds(seed: SeedData): number[] {
   return seed.books.filter((b) => b.libraryId === 1).map((b) => b.id);
 }
 
-/** A data directory configured for `server`, with `perBook` sessions queued for each book. */
-function prepareHome(server: ServerWorker, bookIds: number[], perBook: number): string {
-  const home = mkdtempSync(join(tmpdir(), 'bls-bench-sync-'));
-  saveSettings(home, SettingsSchema.parse({ server: server.url, username: 'reader', password: 'reader', timeoutSeconds: 60 }));
-  const store = LocalStore.open(home);
-  try {
-    store.db.transaction(() => {
-      const base = 1_750_000_000;
-      for (const [b, bookId] of bookIds.entries()) {
-        for (let i = 0; i < perBook; i++) {
-          const start = base + (b * perBook + i) * 3600;
-          const v = validateSession({ bookId, bookType: 'EPUB', startTime: start, endTime: start + 1800, startProgress: 1, endProgress: 2, startLocation: '1', endLocation: '9' });
-          if (!v.ok) throw new Error('bench session invalid');
-          store.queue.enqueue(v.session, 'record');
-        }
-      }
-    })();
-  } finally {
-    store.close();
-  }
-  return home;
-}
-
-function drain(home: string, concurrency: number | null): { ms: number; maxRssMb: number; uploaded: number; pending: number } {
-  const out = execFileSync(process.execPath, [CHILD, home, ...(concurrency ? [String(concurrency)] : [])], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  return JSON.parse(out.trim().split('\n').pop()!);
-}
-
 async function timedDrain(options: Parameters<typeof startServerWorker>[0], bookIds: number[], perBook: number, concurrency: number | null = null) {
   const server = await startServerWorker(options);
-  const home = prepareHome(server, bookIds, perBook);
+  const home = prepareQueuedHome(server.url, bookIds, perBook);
   try {
-    const result = drain(home, concurrency);
+    const result = drainWithNode(home, concurrency);
     const stored = await server.sessionCount();
     if (result.pending !== 0 || stored !== bookIds.length * perBook) {
       throw new Error(`drain incomplete: ${result.uploaded} uploaded, ${result.pending} pending, ${stored} on the server`);

@@ -15,7 +15,6 @@ import { EXIT } from '../../exit-codes.js';
 import { resolveDataDir } from '../../node/data-dir.js';
 import { LocalStore } from '../../store/local-store.js';
 import { historyToJson, pendingToJson } from '../../store/session-rows.js';
-import { seedBookBytes, start } from '../../testserver/index.js';
 import { action } from '../action.js';
 import type { CommandContext } from '../context.js';
 import { describeBook, formatTable } from '../format-table.js';
@@ -55,6 +54,8 @@ export function registerDemo(program: Command): void {
       action(async (ctx) => {
         const explicitHome = program.opts<{ home?: string }>().home;
         const home = explicitHome ? ctx.home : mkdtempSync(join(tmpdir(), 'booklore-sync-demo-'));
+        // Loaded here, not at start-up: the server's code would slow every other command.
+        const { seedBookBytes, start } = await import('../../testserver/index.js');
         const server = await start({ port: 0, profile: 'fork' });
         const store = LocalStore.open(home);
         try {
