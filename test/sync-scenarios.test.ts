@@ -5,6 +5,9 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { runSync } from '../src/app/run-sync.js';
 import { formatIsoUtc } from '../src/core/iso-time.js';
 import { CLI } from './helpers/cli.js';
 import { BASE_TIME, BOOKS, serverCopies, sessionsFor, syncFixture, type Fixture } from './helpers/sync-fixture.js';
@@ -130,6 +133,12 @@ test('upstream: no batch endpoint → single uploads (202), remembered; fingerpr
     const waiting = await f.pending();
     assert.equal(waiting.length, 3);
     assert.match(waiting[0].lastError, /no hash lookup .*booklore-sync attach --hash/);
+    const lookups = () => f.server.admin.requests().filter((r) => r.path.includes('/by-hash/')).length;
+    const before = lookups();
+    await f.sync(['--automatic']);
+    assert.equal(lookups(), before, 'automatic syncs trust what was learned');
+    await f.sync();
+    assert.equal(lookups(), before + 1, 'Sync Now asks once more (once per sync, not once per book)');
 
     const attached = await f.cli(['attach', '--hash', BOOKS.nemo.hash, '--book-id', '3']);
     assert.equal(attached.code, 0, attached.stderr);
@@ -309,30 +318,47 @@ test('a 503 storm: automatic syncs back off (with jitter) and then succeed; Sync
     f.server.admin.addFaults({ rules: ['status=503,path=/api/v1/reading-sessions/batch,method=POST,count=2'] });
     // base 3 s: the first wait is 1.5–3 s, the second 3–6 s (equal jitter)
     const env = { BOOKLORE_SYNC_BACKOFF_BASE_SECONDS: '3' };
+    process.env.BOOKLORE_SYNC_BACKOFF_BASE_SECONDS = '3';
+    const automaticNow = async () => {
+      const result = await runSync(f.home, { automatic: true, waitForLeaseMs: 5000 });
+      assert.ok(result.ran);
+      return result.report;
+    };
+    const backoff = () => {
+      const db = new Database(join(f.home, 'booklore-sync.sqlite'), { readonly: true });
+      try {
+        return db.prepare('SELECT failures, next_attempt_at AS nextAttemptAt FROM bls_backoff WHERE book_id = 1').get() as { failures: number; nextAttemptAt: number };
+      } finally {
+        db.close();
+      }
+    };
+    const nextAttemptAt = () => backoff().nextAttemptAt;
     const batchPosts = () => f.server.admin.requests().filter((r) => r.path.endsWith('/batch') && (r.sessions ?? 0) > 0);
-    const first = await f.sync(['--automatic'], { env });
-    assert.equal(first.code, 3);
-    assert.equal(first.report.failed, 10);
-    assert.ok((await f.pending()).every((p) => p.retryCount === 1 && /server error 503/.test(p.lastError)));
-    const skipped = await f.sync(['--automatic'], { env });
-    assert.equal(skipped.report.skippedBackoff, 10, 'an automatic sync right after the failure waits');
-    assert.equal(batchPosts().length, 1, 'and sends nothing');
-    // Sync Now ignores the backoff: it tries at once, and meets the storm's second 503
-    const manual = await f.sync([], { env });
-    assert.equal(manual.report.failed, 10);
-    assert.equal(batchPosts().length, 2);
-    let done = false;
-    for (let i = 0; i < 60 && !done; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      done = (await f.sync(['--automatic'], { env })).code === 0;
+    try {
+      const first = await automaticNow();
+      assert.equal(first.failed, 10);
+      assert.equal(first.pending, 10);
+      // in this process, so it surely starts inside the backoff window (1.5–3 s)
+      assert.ok(Date.now() / 1000 < nextAttemptAt());
+      const skipped = await automaticNow();
+      assert.equal(skipped.skippedBackoff, 10, 'an automatic sync inside the backoff window waits');
+      assert.equal(batchPosts().length, 1, 'and sends nothing');
+      assert.ok((await f.pending()).every((p) => p.retryCount === 1 && /server error 503/.test(p.lastError)));
+      // Sync Now ignores the backoff: it tries at once, and meets the storm's second 503
+      const manual = await f.sync([], { env });
+      assert.equal(manual.report.failed, 10);
+      assert.equal(batchPosts().length, 2);
+      assert.equal(backoff().failures, 2, 'the second failure doubles the wait (3–6 s)');
+      const retryAt = nextAttemptAt();
+      await new Promise((r) => setTimeout(r, Math.max(0, retryAt * 1000 - Date.now()) + 50));
+      const after = await automaticNow();
+      assert.equal(after.uploaded, 10, 'once the backoff has passed, an automatic sync succeeds');
+      assert.equal(batchPosts().length, 3, 'no hammering: one request per backoff period');
+      assertExactlyOnce(f, expectedOf(sessions, 1));
+      assert.equal((await f.history()).length, 10);
+    } finally {
+      delete process.env.BOOKLORE_SYNC_BACKOFF_BASE_SECONDS;
     }
-    assert.ok(done, 'the queue drained once the storm was over');
-    const posts = batchPosts();
-    assert.equal(posts.length, 3, 'no hammering: automatic syncs sent nothing until the backoff passed');
-    const waited = Date.parse(posts[2]!.at) - Date.parse(posts[1]!.at);
-    assert.ok(waited >= 2000, `the retry waited for the (doubled) backoff: ${waited} ms`);
-    assertExactlyOnce(f, expectedOf(sessions, 1));
-    assert.equal((await f.history()).length, 10);
   });
 });
 

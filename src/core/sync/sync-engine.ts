@@ -89,6 +89,8 @@ export class SyncEngine {
   private capabilities: Capabilities = { batchUpload: null, hashLookup: null, checkedAt: 0 };
   private settled = 0;
   private total = 0;
+  /** Sync Now asks once more whether hash lookup exists; once per sync is enough. */
+  private hashLookupRechecked = false;
 
   constructor(
     private readonly deps: SyncDeps,
@@ -218,11 +220,14 @@ export class SyncEngine {
         this.report.resolved += store.assignBookId(hash, known, { title: null, bookType: null });
         continue;
       }
-      if (this.capabilities.hashLookup === false) {
+      // Automatic syncs trust what was learned; Sync Now asks again, so a lookup that was wrongly
+      // taken for missing (say, a proxy's error page) does not keep sessions waiting for a day.
+      if (this.capabilities.hashLookup === false && (this.options.automatic || this.hashLookupRechecked)) {
         store.noteUnresolved(hash, `${HASH_NOT_FOUND}: this server has no hash lookup (upstream BookLore); attach the book id with \`booklore-sync attach --hash ${hash} --book-id N\``);
         this.report.unresolved++;
         continue;
       }
+      if (this.capabilities.hashLookup === false) this.hashLookupRechecked = true;
       const outcome = await api.lookupBookByHash(hash);
       if (outcome.ok) this.rememberCapability({ hashLookup: true });
       if (outcome.ok && outcome.found) {
