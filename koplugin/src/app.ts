@@ -9,9 +9,14 @@ import { describeErrors, normalizeBookHash, validateSession, type Session, type 
 import { DEFAULT_BACKOFF_POLICY } from '../../src/core/sync/backoff.js';
 import { SyncEngine, type SyncReport } from '../../src/core/sync/sync-engine.js';
 import { historyToJson, pendingToJson } from '../../src/store/session-rows.js';
-import { Authenticator, BookLoreClient, normalizeServerUrl, type Tokens } from './booklore-client.js';
+import type { Tokens } from '../../src/core/booklore/answer-shapes.js';
+import { BookLoreClient } from '../../src/core/booklore/booklore-client.js';
+import { normalizeServerUrl } from '../../src/core/booklore/server-url.js';
+import { luaAnswerShapes } from './answer-shapes.js';
+import { PLUGIN_WORDING } from './client-wording.js';
 import { md5Hex, partialMd5OfFile } from './fingerprint.js';
 import { HttpTransport } from './http.js';
+import { luaJson } from './json.js';
 import { luaRequire, type LuaSocket } from './lua-libs.js';
 import { DATABASE_FILE, describeSqliteFailure, openQueueDatabase, PluginError } from './queue-database.js';
 import type { Database } from './sqlite.js';
@@ -342,7 +347,7 @@ export class BookloreSyncApp {
       return { ok: true, message: 'account saved; set the server, then it logs in at the next sync' };
     }
     const client = this.client({ ...settings, username: name, password, accessToken: null, refreshToken: null });
-    const outcome = client.logIn(name, password);
+    const outcome = settledValue(client.logIn(name, password));
     if (outcome.ok) {
       if (settings.keepPassword) this.save(KEY.password, password);
       this.flush();
@@ -397,21 +402,22 @@ export class BookloreSyncApp {
     this.log('info', 'BookLore Sync: took over the server, accounts and session rules of the original BookLore Sync plugin');
   }
 
+  /** The shared BookLore client (src/core/booklore) over LuaSocket; new tokens are saved at once. */
   private client(settings: Settings): BookLoreClient {
     const http = new HttpTransport(
       { timeoutSeconds: settings.timeoutSeconds, insecureTls: settings.insecureTls, caFile: this.options.caFile ?? null },
       this.now,
     );
-    const server = normalizeServerUrl(settings.server ?? '');
     const onTokens = (tokens: Tokens): void => {
       this.save(KEY.accessToken, tokens.accessToken);
       this.save(KEY.refreshToken, tokens.refreshToken);
       if (!this.settings().keepPassword) this.save(KEY.password, null);
       this.flush();
     };
-    const auth = new Authenticator(
-      server,
+    return new BookLoreClient(
+      settings.server ?? '',
       {
+        mode: 'auto',
         username: settings.username,
         password: settings.password,
         refreshToken: settings.refreshToken,
@@ -419,10 +425,9 @@ export class BookloreSyncApp {
         koreaderUsername: settings.koreaderUsername,
         koreaderKey: settings.koreaderKey,
       },
-      http,
+      { http, json: luaJson, shapes: luaAnswerShapes, wording: PLUGIN_WORDING, random: this.random },
       onTokens,
     );
-    return new BookLoreClient(server, auth, http, this.random);
   }
 
   // ── sessions ────────────────────────────────────────────────────────────────────────────────
@@ -605,7 +610,7 @@ export class BookloreSyncApp {
     const lines: string[] = [`Server: ${client.serverKey}`];
     const warnings: string[] = [];
     if (settings.insecureTls) warnings.push('TLS certificate checks are OFF for this server');
-    const health = client.healthcheck();
+    const health = settledValue(client.healthcheck());
     if (!health.ok) {
       lines.push(`Not reachable: ${health.failure.message}`);
       return { ok: false, lines };
@@ -613,7 +618,7 @@ export class BookloreSyncApp {
     lines.push(`Reachable: BookLore${health.version !== null ? ` ${health.version}` : ''}`);
     let ok = true;
     if (client.auth.hasKoreader) {
-      const koreader = client.checkKoreaderLogin();
+      const koreader = settledValue(client.checkKoreaderLogin());
       if (koreader.ok) lines.push('KOReader account: OK');
       else if (koreader.failure.kind === 'auth') {
         lines.push(`KOReader account: rejected (${koreader.failure.message})`);
@@ -621,7 +626,7 @@ export class BookloreSyncApp {
       } else warnings.push(`KOReader account not checked: ${koreader.failure.message}`);
     } else lines.push('KOReader account: not set up');
     if (client.auth.hasJwt) {
-      const booklore = client.checkBookLoreLogin();
+      const booklore = settledValue(client.checkBookLoreLogin());
       if (booklore.ok) lines.push('BookLore account: OK');
       else {
         lines.push(`BookLore account: ${booklore.failure.kind === 'auth' ? 'rejected' : 'not checked'} (${booklore.failure.message})`);
@@ -633,8 +638,8 @@ export class BookloreSyncApp {
       lines.push('No account is set up: add a BookLore account (and/or a KOReader account).');
       return { ok: false, lines };
     }
-    const batch = client.probeBatchNow();
-    const lookup = client.probeHashLookupNow();
+    const batch = settledValue(client.probeBatch());
+    const lookup = settledValue(client.probeHashLookup());
     if (batch.ok) lines.push(`Batch upload: ${batch.supported ? 'yes' : 'no (one request per session)'}`);
     else warnings.push(`batch upload not checked: ${batch.failure.message}`);
     if (lookup.ok) lines.push(`Book lookup by fingerprint: ${lookup.supported ? 'yes' : 'no'}`);

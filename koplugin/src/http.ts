@@ -1,27 +1,12 @@
-// HTTP through LuaSocket's socket.http (and LuaSec for https), with a deadline on every request and
-// failures sorted the way src/booklore/http-transport.ts sorts them, by what they mean for the
-// data: the request never reached the server (refused, name lookup, no route, connect timeout,
-// TLS) → "offline", nothing stored; it was sent but the answer was lost (reset, timeout, cut
-// short) → "unknown", maybe stored. The socket given to socket.http is wrapped so we know which
-// step failed: connecting, sending, waiting for the answer, or reading it.
+// The HTTP port (src/core/booklore/http-port.ts) through LuaSocket's socket.http (and LuaSec for
+// https), with a deadline on every request and failures sorted the way src/booklore/http-transport.ts
+// sorts them, by what they mean for the data: the request never reached the server (refused, name
+// lookup, no route, connect timeout, TLS) → "offline", nothing stored; it was sent but the answer
+// was lost (reset, timeout, cut short) → "unknown", maybe stored. The socket given to socket.http
+// is wrapped so we know which step failed: connecting, sending, waiting for the answer, or reading it.
 // Secrets travel in headers only and never appear in the messages made here.
-import { luaRequire, type HttpRequest, type LuaSec, type LuaSocket, type Ltn12, type SocketHttp, type TcpSocket, type TlsSocket } from './lua-libs.js';
-
-export interface HttpResponse {
-  status: number;
-  contentType: string;
-  text: string;
-  retryAfterSeconds: number | null;
-}
-
-export interface TransportFailure {
-  kind: 'offline' | 'unknown';
-  message: string;
-  /** The server had begun its answer (so it is done with the request) when the failure came. */
-  answered: boolean;
-}
-
-export type HttpResult = { ok: true; response: HttpResponse } | { ok: false; failure: TransportFailure };
+import type { HttpPort, HttpRequest, HttpResult, TransportFailure } from '../../src/core/booklore/http-port.js';
+import { luaRequire, type LuaSec, type LuaSocket, type Ltn12, type SocketHttp, type SocketHttpRequest, type TcpSocket, type TlsSocket } from './lua-libs.js';
 
 export interface HttpSettings {
   timeoutSeconds: number;
@@ -29,13 +14,6 @@ export interface HttpSettings {
   insecureTls: boolean;
   /** A CA bundle for certificate checks (KOReader ships one); without it LuaSec uses the system's. */
   caFile: string | null;
-}
-
-export interface RequestOptions {
-  method: 'GET' | 'POST';
-  headers: Record<string, string>;
-  /** Already JSON text. */
-  body?: string;
 }
 
 /** Bodies larger than this are not kept in memory (a misbehaving server or portal). */
@@ -97,7 +75,7 @@ function httpDate(text: string): number | null {
   return days * 86400 + tonumber(hour)! * 3600 + tonumber(minute)! * 60 + tonumber(second)!;
 }
 
-export class HttpTransport {
+export class HttpTransport implements HttpPort {
   private readonly socket = luaRequire<LuaSocket>('socket');
   private readonly http = luaRequire<SocketHttp>('socket.http');
   private readonly ltn12 = luaRequire<Ltn12>('ltn12');
@@ -107,7 +85,13 @@ export class HttpTransport {
     private readonly nowSeconds: () => number,
   ) {}
 
-  request(url: string, options: RequestOptions): HttpResult {
+  /** The port: the request runs to completion (KOReader is single-threaded) before the promise is handed back. */
+  send(request: HttpRequest): Promise<HttpResult> {
+    return Promise.resolve(this.request(request));
+  }
+
+  request(options: HttpRequest): HttpResult {
+    const url = options.url;
     const timeout = this.settings.timeoutSeconds;
     const deadline = this.socket.gettime() + timeout;
     const https = url.substring(0, 8).toLowerCase() === 'https://';
@@ -219,7 +203,7 @@ export class HttpTransport {
       headers.set('content-type', 'application/json');
       headers.set('content-length', `${options.body.length}`);
     }
-    const request: HttpRequest = {
+    const request: SocketHttpRequest = {
       url,
       method: options.method,
       headers,

@@ -1,9 +1,15 @@
 // The bundle's entry (booklore_sync_core.lua): what main.lua and the test runners use.
 // Functions here take no `self` (this: void) so Lua calls them with a plain dot.
+import { AnswerReader } from '../../src/core/booklore/answer-reader.js';
+import { EndpointAnswers, type AuthKind } from '../../src/core/booklore/endpoint-answers.js';
+import type { HttpResponse, HttpResult } from '../../src/core/booklore/http-port.js';
 import { validateSession, type SessionInput } from '../../src/core/session.js';
+import { luaAnswerShapes } from './answer-shapes.js';
 import { createApp } from './app.js';
+import { PLUGIN_WORDING } from './client-wording.js';
 import { partialMd5OfFile } from './fingerprint.js';
-import { HttpTransport, type HttpResult } from './http.js';
+import { HttpTransport } from './http.js';
+import { luaJson } from './json.js';
 
 export { createApp };
 
@@ -21,7 +27,38 @@ export function validate(this: void, input: SessionInput): ReturnType<typeof val
 
 /** One GET through the plugin's HTTP transport (for the transport's own tests). */
 export function httpGet(this: void, url: string, timeoutSeconds: number, caFile: string | null, insecureTls: boolean): HttpResult {
-  return new HttpTransport({ timeoutSeconds, insecureTls, caFile }, () => os.time()).request(url, { method: 'GET', headers: {} });
+  return new HttpTransport({ timeoutSeconds, insecureTls, caFile }, () => os.time()).request({ method: 'GET', url, headers: {} });
+}
+
+/** What the shared client makes of one server answer with the plugin's adapters (for the cross-runtime check of the Lua answer shapes). */
+export function judgeAnswer(this: void, endpoint: string, response: HttpResponse, auth: AuthKind, sent: number): object {
+  const answers = new EndpointAnswers(new AnswerReader(luaJson, luaAnswerShapes), PLUGIN_WORDING);
+  switch (endpoint) {
+    case 'single':
+      return answers.singleUpload(response, auth);
+    case 'batch':
+      return answers.batchUpload(response, sent, auth);
+    case 'lookup':
+      return answers.lookup(response, auth);
+    case 'list':
+      return answers.sessionList(response);
+    case 'healthcheck':
+      return answers.healthcheck(response);
+    case 'batchProbe':
+      return answers.batchProbe(response, auth);
+    case 'lookupProbe':
+      return answers.lookupProbe(response, auth);
+    case 'koreaderLogin':
+      return answers.koreaderLogin(response);
+    case 'bookloreLogin':
+      return answers.bookloreLogin(response);
+    case 'bookList':
+      return answers.bookList(response);
+    case 'login':
+      return answers.login(response);
+    default:
+      return answers.refresh(response);
+  }
 }
 
 export const VERSION = '0.1.0';

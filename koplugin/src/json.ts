@@ -1,7 +1,8 @@
-// JSON for the plugin. Decoding goes through the JSON library KOReader ships (rapidjson, whose
-// `null` is a sentinel value); request bodies are written here, field by field, so they come out
-// exactly as the Node client's JSON.stringify writes them (key order, null, [] vs {}), whatever
-// library is underneath.
+// JSON for the plugin, and the JSON port of the shared BookLore client (src/core/booklore/json-port.ts).
+// Decoding goes through the JSON library KOReader ships (rapidjson, whose `null` is a sentinel
+// value); strings and numbers are written here so they come out exactly as JavaScript's
+// JSON.stringify writes them, whatever library is underneath (the core puts the objects together).
+import type { JsonParse, JsonPort } from '../../src/core/booklore/json-port.js';
 import { luaRequire, type JsonDecoder } from './lua-libs.js';
 
 let decoder: JsonDecoder | null = null;
@@ -47,28 +48,22 @@ export function stringJson(value: string): string {
   return `"${escaped}"`;
 }
 
-export function nullableStringJson(value: string | null | undefined): string {
-  return value === null || value === undefined ? 'null' : stringJson(value);
-}
+export const luaJson: JsonPort = {
+  parse(text: string): JsonParse {
+    const value = decodeJson(text);
+    return value === undefined ? { ok: false } : { ok: true, value };
+  },
+  encodeString: (value) => stringJson(value),
+  encodeNumber: (value) => numberJson(value),
+};
 
-export function nullableNumberJson(value: number | null | undefined): string {
-  return value === null || value === undefined ? 'null' : numberJson(value);
-}
-
-/** An object from [key, already-encoded value] pairs, in order. */
-export function objectJson(fields: [string, string][]): string {
-  return `{${fields.map(([key, value]) => `${stringJson(key)}:${value}`).join(',')}}`;
-}
-
-export function arrayJson(items: string[]): string {
-  return `[${items.join(',')}]`;
-}
-
-// ── reading decoded values (zod's role in the Node client, as explicit checks) ───────────────
+// ── reading decoded values (zod's role in Node, as explicit checks: see answer-shapes.ts) ───────
 
 /** A JSON object (a Lua table that is not a non-empty array), or null. */
 export function asObject(value: unknown): Record<string, unknown> | null {
   if (typeof value !== 'object' || value === null || value === jsonLibrary().null) return null;
+  // A table with numbered keys is a JSON array, which zod's z.object refuses too.
+  for (const [key] of pairs(value as Record<string, unknown>)) if (typeof key === 'number') return null;
   return value as Record<string, unknown>;
 }
 
@@ -85,8 +80,16 @@ export function asArray(value: unknown): unknown[] | null {
   return list.length === count ? list : null;
 }
 
+const MAX_SAFE_INTEGER = 9007199254740991;
+
+/** A safe integer, as zod's .int() (beyond 2^53 a JSON number is no exact id or count). */
 export function isInteger(value: unknown): value is number {
-  return typeof value === 'number' && value === value && Math.floor(value) === value && value !== Infinity && value !== -Infinity;
+  return typeof value === 'number' && Math.floor(value) === value && value >= -MAX_SAFE_INTEGER && value <= MAX_SAFE_INTEGER;
+}
+
+/** A finite number, as zod's z.number(). */
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && value === value && value !== Infinity && value !== -Infinity;
 }
 
 /**
@@ -109,11 +112,5 @@ export function absentOrString(object: Record<string, unknown>, key: string): bo
 
 export function absentOrNumber(object: Record<string, unknown>, key: string): boolean {
   const value = object[key];
-  return value === undefined || typeof value === 'number';
-}
-
-export function optionalNumber(object: Record<string, unknown>, key: string): Field<number> {
-  const value = object[key];
-  if (isNull(value)) return { ok: true, value: null };
-  return typeof value === 'number' ? { ok: true, value } : { ok: false };
+  return value === undefined || isFiniteNumber(value);
 }

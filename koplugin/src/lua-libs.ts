@@ -59,7 +59,7 @@ export interface Ltn12 {
   source: { string(this: void, text: string): Ltn12Source };
 }
 
-export interface HttpRequest {
+export interface SocketHttpRequest {
   url: string;
   method: string;
   headers: LuaTable<string, string>;
@@ -71,7 +71,7 @@ export interface HttpRequest {
 
 export interface SocketHttp {
   /** Table form: 1, status code, headers (lower-cased names), status line; or nil and an error. */
-  request(this: void, request: HttpRequest): LuaMultiReturn<[number | undefined, number | string | undefined, LuaTable<string, string> | undefined, string | undefined]>;
+  request(this: void, request: SocketHttpRequest): LuaMultiReturn<[number | undefined, number | string | undefined, LuaTable<string, string> | undefined, string | undefined]>;
 }
 
 export interface LuaSec {

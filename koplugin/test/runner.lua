@@ -155,6 +155,28 @@ function commands.http()
   end
 end
 
+-- What the shared client makes of server answers, with the plugin's JSON and answer shapes.
+-- Lists come back as arrays (session ids with their nulls), so the node side compares like for like.
+function commands.answers()
+  local out = json_out.array({})
+  for i, case in ipairs(options) do
+    local response = case.response
+    if response.retryAfterSeconds == cjson.null then response.retryAfterSeconds = nil end
+    local outcome = Core.judgeAnswer(case.endpoint, response, case.auth, case.sent)
+    if outcome.sessionIds then
+      local ids = json_out.array({})
+      for j = 1, case.sent do ids[j] = outcome.sessionIds[j] or cjson.null end
+      outcome.sessionIds = ids
+    end
+    for _, list in ipairs({ "sessions", "books" }) do
+      if outcome[list] then outcome[list] = json_out.array(outcome[list]) end
+    end
+    if outcome.failure and outcome.failure.details then outcome.failure.details = json_out.array(outcome.failure.details) end
+    out[i] = outcome
+  end
+  emit(out)
+end
+
 function commands.fingerprint()
   local out = json_out.array({})
   for _, path in ipairs(options) do

@@ -1,6 +1,6 @@
 // Builds the BookLore client from the saved settings; refreshed tokens are saved back (0600).
-import { Authenticator } from '../booklore/authenticator.js';
-import { BookLoreClient } from '../booklore/booklore-client.js';
+import type { BookLoreClient } from '../core/booklore/booklore-client.js';
+import { createBookLoreClient } from '../booklore/create-client.js';
 import { updateSettings, type Settings } from '../config/settings.js';
 import { UserFacingError } from '../user-facing-error.js';
 
@@ -19,9 +19,8 @@ function warnInsecure(server: string): void {
 export function connect(home: string, settings: Settings, warn: (server: string) => void = warnInsecure): BookLoreClient {
   if (!settings.server) throw new NotConfiguredError();
   if (settings.insecureTls && settings.server.startsWith('https:')) warn(settings.server);
-  const http = { timeoutMs: settings.timeoutSeconds * 1000, insecureTls: settings.insecureTls };
-  const authenticator = new Authenticator(
-    settings.server.replace(/\/+$/, ''),
+  return createBookLoreClient(
+    settings.server,
     {
       mode: settings.auth,
       username: settings.username,
@@ -31,8 +30,7 @@ export function connect(home: string, settings: Settings, warn: (server: string)
       koreaderUsername: settings.koreaderUsername,
       koreaderKey: settings.koreaderKey,
     },
-    http,
+    { timeoutMs: settings.timeoutSeconds * 1000, insecureTls: settings.insecureTls },
     (tokens) => updateSettings(home, (current) => ({ ...current, ...tokens })),
   );
-  return new BookLoreClient(settings.server, authenticator, http);
 }

@@ -1,29 +1,13 @@
 import type { Agent } from 'undici';
+import type { HttpPort, HttpRequest, HttpResult, TransportFailure } from '../core/booklore/http-port.js';
 
-// HTTP over the built-in fetch (undici), with a timeout on every request and failures sorted by
-// what they mean for the data: never reached the server (nothing stored) or lost on the way back
-// (maybe stored). Secrets travel in headers only and never appear in the messages made here.
+// The HTTP port (src/core/booklore/http-port.ts) over the built-in fetch (undici), with a timeout
+// on every request and failures sorted by what they mean for the data: never reached the server
+// (nothing stored) or lost on the way back (maybe stored). Secrets travel in headers only and
+// never appear in the messages made here.
 
-export interface HttpResponse {
-  status: number;
-  contentType: string;
-  text: string;
-  retryAfterSeconds: number | null;
-}
-
-export type TransportFailureKind = 'offline' | 'unknown';
-
-export class TransportFailure extends Error {
-  constructor(
-    readonly kind: TransportFailureKind,
-    message: string,
-    /** The server had begun its answer (so it is done with the request) when the failure came. */
-    readonly answered = false,
-  ) {
-    super(message);
-    this.name = 'TransportFailure';
-  }
-}
+const offline = (message: string): TransportFailure => ({ kind: 'offline', message, answered: false });
+const lost = (message: string, answered = false): TransportFailure => ({ kind: 'unknown', message, answered });
 
 /** Error codes raised before a request can have reached the server, in words. */
 const NOT_SENT: Record<string, string> = {
@@ -59,37 +43,23 @@ function describe(err: unknown): string {
 }
 
 export function classifyTransportError(err: unknown, timeoutMs: number): TransportFailure {
-  if (err instanceof TransportFailure) return err;
   const name = (err as { name?: unknown }).name;
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return new TransportFailure('unknown', `no answer within ${Math.round(timeoutMs / 1000)} s`);
-  }
+  if (name === 'TimeoutError' || name === 'AbortError') return lost(`no answer within ${Math.round(timeoutMs / 1000)} s`);
   const code = errorCode(err);
   const words = NOT_SENT[code];
-  if (words !== undefined) return new TransportFailure('offline', `${words} (${code})`);
+  if (words !== undefined) return offline(`${words} (${code})`);
   // undici refuses some addresses before connecting (e.g. "bad port"): nothing was sent.
-  if (/bad port|invalid url/i.test(describe(err))) return new TransportFailure('offline', `invalid server address (${describe(err)}); check \`configure --server\``);
+  if (/bad port|invalid url/i.test(describe(err))) return offline(`invalid server address (${describe(err)}); check \`configure --server\``);
   if (TLS_CODES.test(code)) {
-    return new TransportFailure(
-      'offline',
-      `TLS certificate check failed (${code}); for a self-signed server see \`booklore-sync configure --insecure-tls\``,
-    );
+    return offline(`TLS certificate check failed (${code}); for a self-signed server see \`booklore-sync configure --insecure-tls\``);
   }
-  return new TransportFailure('unknown', `connection lost (${code || describe(err)})`);
-}
-
-export interface RequestOptions {
-  method: 'GET' | 'POST';
-  headers?: Record<string, string>;
-  body?: unknown;
-  timeoutMs: number;
-  /** Accept any certificate: only for a self-signed server, on the user's explicit opt-out. */
-  insecureTls?: boolean;
+  return lost(`connection lost (${code || describe(err)})`);
 }
 
 /** How every request of one client is made. */
 export interface HttpSettings {
   timeoutMs: number;
+  /** Accept any certificate: only for a self-signed server, on the user's explicit opt-out. */
   insecureTls: boolean;
 }
 
@@ -115,26 +85,22 @@ function retryAfter(value: string | null): number | null {
 /** Bodies larger than this are not read into memory (a misbehaving server or portal). */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
-export async function httpRequest(url: string, options: RequestOptions): Promise<HttpResponse> {
-  const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
-  let body: string | undefined;
-  if (options.body !== undefined) {
-    body = JSON.stringify(options.body);
-    headers['content-type'] = 'application/json';
-  }
+export async function httpRequest(request: HttpRequest, settings: HttpSettings): Promise<HttpResult> {
+  const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+  if (request.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
-    response = await fetch(url, {
-      method: options.method,
+    response = await fetch(request.url, {
+      method: request.method,
       headers,
-      body,
+      body: request.body,
       redirect: 'manual',
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: AbortSignal.timeout(settings.timeoutMs),
       // undici's Agent is what the built-in fetch uses underneath; the cast bridges the two type packages.
-      ...(options.insecureTls ? { dispatcher: (await insecureDispatcher()) as unknown as RequestInit['dispatcher'] } : {}),
+      ...(settings.insecureTls ? { dispatcher: (await insecureDispatcher()) as unknown as RequestInit['dispatcher'] } : {}),
     });
   } catch (err) {
-    throw classifyTransportError(err, options.timeoutMs);
+    return { ok: false, failure: classifyTransportError(err, settings.timeoutMs) };
   }
   try {
     const length = Number(response.headers.get('content-length') ?? '0');
@@ -147,14 +113,25 @@ export async function httpRequest(url: string, options: RequestOptions): Promise
       if (text.length > MAX_BODY_BYTES) text = text.slice(0, MAX_BODY_BYTES);
     }
     return {
-      status: response.status,
-      contentType: response.headers.get('content-type') ?? '',
-      text,
-      retryAfterSeconds: retryAfter(response.headers.get('retry-after')),
+      ok: true,
+      response: {
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? '',
+        text,
+        retryAfterSeconds: retryAfter(response.headers.get('retry-after')),
+      },
     };
   } catch (err) {
     // The status line arrived, so the server finished with the request; only its answer is lost.
-    const failure = classifyTransportError(err, options.timeoutMs);
-    throw new TransportFailure('unknown', `the answer was cut short (${failure.message})`, true);
+    return { ok: false, failure: lost(`the answer was cut short (${classifyTransportError(err, settings.timeoutMs).message})`, true) };
+  }
+}
+
+/** The HTTP port for one client's settings. */
+export class FetchTransport implements HttpPort {
+  constructor(private readonly settings: HttpSettings) {}
+
+  send(request: HttpRequest): Promise<HttpResult> {
+    return httpRequest(request, this.settings);
   }
 }

@@ -3,9 +3,8 @@
 // the refresh token of the BookLore login is kept, not the password (--store-password to keep it).
 import type { Command } from 'commander';
 import { createHash } from 'node:crypto';
-import { Authenticator, AuthError } from '../../booklore/authenticator.js';
-import { normalizeServerUrl } from '../../booklore/booklore-client.js';
-import { TransportFailure } from '../../booklore/http-transport.js';
+import { createBookLoreClient } from '../../booklore/create-client.js';
+import { normalizeServerUrl } from '../../core/booklore/server-url.js';
 import { loadSettingsForRepair, saveSettings, settingsPath, type Settings } from '../../config/settings.js';
 import { EXIT } from '../../exit-codes.js';
 import { UserFacingError, usageError } from '../../user-facing-error.js';
@@ -132,21 +131,20 @@ async function configure(ctx: CommandContext, o: ConfigureOptions): Promise<0 | 
     delete next.refreshToken;
     delete next.password;
     if (o.storePassword) next.password = password;
-    const authenticator = new Authenticator(next.server, { mode: next.auth, username, password }, { timeoutMs: next.timeoutSeconds * 1000, insecureTls: next.insecureTls });
-    try {
-      const tokens = await authenticator.login(username, password);
-      next.accessToken = tokens.accessToken;
-      next.refreshToken = tokens.refreshToken;
+    const client = createBookLoreClient(next.server, { mode: next.auth, username, password }, { timeoutMs: next.timeoutSeconds * 1000, insecureTls: next.insecureTls });
+    const login = await client.logIn(username, password);
+    if (login.ok) {
+      next.accessToken = login.tokens.accessToken;
+      next.refreshToken = login.tokens.refreshToken;
       ctx.info(`logged in to ${next.server} as ${username}`);
-    } catch (err) {
-      if (err instanceof AuthError) throw new UserFacingError(`${err.message}; nothing was saved`, EXIT.credentials);
-      if (!(err instanceof TransportFailure)) throw err;
+    } else {
+      if (login.failure.kind === 'auth') throw new UserFacingError(`${login.failure.message}; nothing was saved`, EXIT.credentials);
       if (!o.storePassword) {
         throw new UserFacingError(
-          `cannot log in now (${err.message}); nothing was saved. Run again when the server is reachable, or add --store-password to save the password and log in at the next sync`,
+          `cannot log in now (${login.failure.message}); nothing was saved. Run again when the server is reachable, or add --store-password to save the password and log in at the next sync`,
         );
       }
-      ctx.info(`could not log in now (${err.message}); the password is saved and the login will happen at the next sync`);
+      ctx.info(`could not log in now (${login.failure.message}); the password is saved and the login will happen at the next sync`);
     }
   }
 
