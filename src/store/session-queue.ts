@@ -9,6 +9,14 @@ import { retryParkedSql, SESSION_QUEUE_SQL as SQL } from './sql/session-queue-sq
 
 export type SessionSource = 'record' | 'import';
 
+/** The session's natural key as the queue's columns hold it. */
+interface NaturalKey {
+  start: string;
+  end: string;
+  hash: string | null;
+  bookId: number | null;
+}
+
 export type EnqueueResult =
   | { queued: true; id: number }
   | { queued: false; duplicateOf: { where: 'pending' | 'history'; id: number } };
@@ -16,10 +24,13 @@ export type EnqueueResult =
 export class SessionQueue {
   private readonly statements;
 
+  private readonly enqueueAtomically;
+
   constructor(
     readonly db: Database.Database,
     private readonly nowSeconds: () => number,
   ) {
+    this.enqueueAtomically = db.transaction((session: Session, source: SessionSource, key: NaturalKey) => this.insertIfNew(session, source, key));
     this.statements = {
       pendingDuplicate: db.prepare(SQL.pendingDuplicate).pluck(),
       historyDuplicate: db.prepare(SQL.historyDuplicate).pluck(),
@@ -31,7 +42,7 @@ export class SessionQueue {
     };
   }
 
-  private duplicateOf(key: { start: string; end: string; hash: string | null; bookId: number | null }) {
+  private duplicateOf(key: NaturalKey) {
     const pendingId = this.statements.pendingDuplicate.get(key) as number | undefined;
     if (pendingId !== undefined) return { where: 'pending' as const, id: pendingId };
     const historyId = this.statements.historyDuplicate.get(key) as number | undefined;
@@ -44,34 +55,36 @@ export class SessionQueue {
    * is already queued or uploaded: BookLore would store a second copy (booklore-server.md §1.4).
    */
   enqueue(session: Session, source: SessionSource): EnqueueResult {
-    const key = {
+    const key: NaturalKey = {
       start: formatIsoUtc(session.startTime),
       end: formatIsoUtc(session.endTime),
       hash: session.bookHash,
       bookId: session.bookId,
     };
-    return this.db
-      .transaction((): EnqueueResult => {
-        const duplicate = this.duplicateOf(key);
-        if (duplicate) return { queued: false, duplicateOf: duplicate };
-        const info = this.statements.insert.run({
-          ...key,
-          hashText: session.bookHash ?? '', // NOT NULL in the plugin's schema
-          bookType: session.bookType,
-          title: session.bookTitle,
-          koreaderBookId: session.koreaderBookId,
-          duration: session.durationSeconds,
-          startProgress: session.startProgress,
-          endProgress: session.endProgress,
-          progressDelta: session.progressDelta,
-          startLocation: session.startLocation,
-          endLocation: session.endLocation,
-          now: this.nowSeconds(),
-          source,
-        });
-        return { queued: true, id: Number(info.lastInsertRowid) };
-      })
-      .immediate();
+    // Inside a caller's transaction (an import writes 1,000 at a time) a savepoint per session
+    // would only add cost: the caller's transaction already makes the batch atomic.
+    return this.db.inTransaction ? this.insertIfNew(session, source, key) : this.enqueueAtomically.immediate(session, source, key);
+  }
+
+  private insertIfNew(session: Session, source: SessionSource, key: NaturalKey): EnqueueResult {
+    const duplicate = this.duplicateOf(key);
+    if (duplicate) return { queued: false, duplicateOf: duplicate };
+    const info = this.statements.insert.run({
+      ...key,
+      hashText: session.bookHash ?? '', // NOT NULL in the plugin's schema
+      bookType: session.bookType,
+      title: session.bookTitle,
+      koreaderBookId: session.koreaderBookId,
+      duration: session.durationSeconds,
+      startProgress: session.startProgress,
+      endProgress: session.endProgress,
+      progressDelta: session.progressDelta,
+      startLocation: session.startLocation,
+      endLocation: session.endLocation,
+      now: this.nowSeconds(),
+      source,
+    });
+    return { queued: true, id: Number(info.lastInsertRowid) };
   }
 
   pending(): PendingRow[] {
