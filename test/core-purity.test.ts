@@ -46,3 +46,20 @@ test('core uses no RegExp, Date, JSON, Buffer, bigint, generators or process glo
     for (const [pattern, what] of forbidden) assert.doesNotMatch(code, pattern, `${file} uses ${what}`);
   }
 });
+
+// The store classes the KOReader plugin shares with the Node tool are compiled to Lua as well
+// (koplugin/src/app.ts imports them), so the same limits hold for them.
+const SHARED_STORE_MODULES = ['book-cache', 'session-queue', 'sqlite-sync-store', 'sync-lease', 'sql-database', 'our-migrations', 'plugin-schema', 'session-rows'];
+
+test('store code shared with the KOReader plugin imports nothing from Node and uses no untranslatable built-ins', () => {
+  const forbidden: [RegExp, string][] = [[/\bJSON\b/, 'JSON'], [/\bDate\b/, 'Date'], [/\bRegExp\b/, 'RegExp'], [/\bBuffer\b/, 'Buffer'], [/\bprocess\./, 'process']];
+  for (const name of SHARED_STORE_MODULES) {
+    const file = join(REPO_ROOT, 'src', 'store', `${name}.ts`);
+    const source = readFileSync(file, 'utf8');
+    for (const match of source.matchAll(/from\s+'([^']+)'/g)) {
+      assert.ok(match[1]!.startsWith('./') || match[1]!.startsWith('../'), `${file} imports ${match[1]}, but the plugin compiles it to Lua`);
+    }
+    const code = withoutCommentsAndStrings(source);
+    for (const [pattern, what] of forbidden) assert.doesNotMatch(code, pattern, `${file} uses ${what}, but the plugin compiles it to Lua`);
+  }
+});

@@ -8,7 +8,11 @@ import { formatDuration } from '../../src/core/duration-format.js';
 import { describeErrors, normalizeBookHash, validateSession, type Session, type SessionInput } from '../../src/core/session.js';
 import { DEFAULT_BACKOFF_POLICY } from '../../src/core/sync/backoff.js';
 import { SyncEngine, type SyncReport } from '../../src/core/sync/sync-engine.js';
+import { BookCache } from '../../src/store/book-cache.js';
+import { SessionQueue } from '../../src/store/session-queue.js';
 import { historyToJson, pendingToJson } from '../../src/store/session-rows.js';
+import { SqliteSyncStore } from '../../src/store/sqlite-sync-store.js';
+import { SyncLease } from '../../src/store/sync-lease.js';
 import type { Tokens } from '../../src/core/booklore/answer-shapes.js';
 import { BookLoreClient } from '../../src/core/booklore/booklore-client.js';
 import { normalizeServerUrl } from '../../src/core/booklore/server-url.js';
@@ -17,10 +21,9 @@ import { PLUGIN_WORDING } from './client-wording.js';
 import { md5Hex, partialMd5OfFile } from './fingerprint.js';
 import { HttpTransport } from './http.js';
 import { luaJson } from './json.js';
-import { luaRequire, type LuaSocket } from './lua-libs.js';
+import { luaLeaseEnvironment } from './process-info.js';
 import { DATABASE_FILE, describeSqliteFailure, openQueueDatabase, PluginError } from './queue-database.js';
 import type { Database } from './sqlite.js';
-import { BookCache, LuaSyncStore, SessionQueue, SyncLease } from './store.js';
 
 /** The subset of KOReader's LuaSettings the plugin uses (a stand-in in tests). */
 export interface SettingsStore {
@@ -197,7 +200,6 @@ export class BookloreSyncApp {
   private syncing = false;
   private readonly now: () => number;
   private readonly random: () => number;
-  private readonly socket = luaRequire<LuaSocket>('socket');
 
   constructor(private readonly options: AppOptions) {
     const clock = options.now;
@@ -504,7 +506,7 @@ export class BookloreSyncApp {
       books.remember(path, hash, session.bookTitle ?? titleFromPath(path));
       if (session.bookId === null) session.bookId = books.bookIdForHash(hash);
       return queue.enqueue(session, 'record');
-    });
+    }).immediate();
     if (outcome.queued) {
       this.log('info', `BookLore Sync: queued session #${outcome.id} (${formatDuration(session.durationSeconds)})`);
       return { queued: true, id: outcome.id, message: `session of ${formatDuration(session.durationSeconds)} queued` };
@@ -555,17 +557,16 @@ export class BookloreSyncApp {
       const db = this.database();
       this.retryUnsaved();
       const client = this.client(settings);
-      lease = new SyncLease(db, this.now, this.random);
-      const socket = this.socket;
+      lease = new SyncLease(db, luaLeaseEnvironment(this.random));
       const waitSeconds = this.options.leaseWaitSeconds ?? 2;
-      if (!lease.acquire(waitSeconds, (s) => socket.sleep(s), () => socket.gettime())) {
+      if (!settledValue(lease.acquire(waitSeconds * 1000))) {
         const holder = lease.holder();
         return { ran: false, message: `another sync${holder ? ` (${holder.host}, pid ${holder.pid})` : ''} is running on this queue; try again later`, problem: false, report: null };
       }
       const automatic = trigger === 'session-end' || trigger === 'resume' || trigger === 'network';
       const engine = new SyncEngine(
         {
-          store: new LuaSyncStore(db, client.serverKey, lease, this.now),
+          store: new SqliteSyncStore(db, client.serverKey, lease, this.now),
           api: client,
           now: this.now,
           random: this.random,
@@ -646,7 +647,7 @@ export class BookloreSyncApp {
     else warnings.push(`hash lookup not checked: ${lookup.failure.message}`);
     if (batch.ok && lookup.ok) {
       try {
-        new LuaSyncStore(this.database(), client.serverKey, null, this.now).saveCapabilities(client.serverKey, {
+        new SqliteSyncStore(this.database(), client.serverKey, null, this.now).saveCapabilities(client.serverKey, {
           batchUpload: batch.supported,
           hashLookup: lookup.supported,
           checkedAt: this.now(),
@@ -721,7 +722,7 @@ export class BookloreSyncApp {
   }
 
   retryParked(): number {
-    return new SessionQueue(this.database(), this.now).retryParked();
+    return new SessionQueue(this.database(), this.now).retryParked(null);
   }
 }
 

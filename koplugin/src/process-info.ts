@@ -1,7 +1,10 @@
-// Who this process is, for the sync lease (X5): the host name and process id the Node tool also
-// writes, and whether a process on this host is still alive. Through LuaJIT's FFI on POSIX
-// systems (every KOReader platform has getpid/gethostname/kill); where that fails, the lease falls
-// back to its expiry time, as it does for a holder on another host.
+// The sync lease's environment in KOReader (src/store/sync-lease.ts; the Node tool's is
+// src/store/node-lease-environment.ts): the host name and process id the Node tool also writes,
+// whether a process on this host is still alive, a clock and a pause. Through LuaJIT's FFI on
+// POSIX systems (every KOReader platform has getpid/gethostname/kill); where that fails, the lease
+// falls back to its expiry time, as it does for a holder on another host.
+import type { LeaseEnvironment } from '../../src/store/sync-lease.js';
+import { luaRequire, type LuaSocket } from './lua-libs.js';
 
 interface Ffi {
   cdef: (this: void, declarations: string) => void;
@@ -67,3 +70,24 @@ export function processAlive(pid: number): boolean | null {
   return ok ? (alive as boolean) : null;
 }
 
+
+/** The lease's environment: LuaSocket's clock; pauses block (KOReader is single-threaded). */
+export function luaLeaseEnvironment(random: () => number): LeaseEnvironment {
+  const me = currentProcess();
+  const socket = luaRequire<LuaSocket>('socket');
+  return {
+    host: me.host,
+    pid: me.pid,
+    isAlive: (pid) => processAlive(pid),
+    randomTag: () => {
+      let tag = '';
+      for (let i = 0; i < 8; i++) tag += string.format('%x', Math.floor(random() * 16) % 16);
+      return tag;
+    },
+    nowMs: () => socket.gettime() * 1000,
+    pause: (ms) => {
+      socket.sleep(ms / 1000);
+      return Promise.resolve();
+    },
+  };
+}

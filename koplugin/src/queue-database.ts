@@ -2,8 +2,7 @@
 // does for the Node tool: refuses files that are not ours or the plugin's without writing to them,
 // sets the durability settings, and brings the schema up to date in one transaction, running the
 // very same migration code (src/store/plugin-schema.ts, src/store/our-migrations.ts) through the
-// better-sqlite3-shaped layer in ./sqlite.ts.
-import type BetterSqlite3 from 'better-sqlite3';
+// SqlDatabase port implemented in ./sqlite.ts.
 import { MIGRATIONS_TABLE, OUR_SCHEMA_VERSION, applyOurMigrations, ourSchemaVersion } from '../../src/store/our-migrations.js';
 import { PLUGIN_SCHEMA_VERSION, pluginSchemaVersion, upgradePluginSchema } from '../../src/store/plugin-schema.js';
 import { Database, sqliteErrorCode } from './sqlite.js';
@@ -79,8 +78,7 @@ export function openQueueDatabase(path: string, options: OpenOptions): Database 
         `${path} is a SQLite database of another application (tables: ${shown}${tables.length > 5 ? ', …' : ''}); refusing to change it. Move it aside`,
       );
     }
-    const facade = db as unknown as BetterSqlite3.Database;
-    const ourVersion = kind === 'ours' ? ourSchemaVersion(facade) : 0;
+    const ourVersion = kind === 'ours' ? ourSchemaVersion(db) : 0;
     if (ourVersion > OUR_SCHEMA_VERSION) {
       throw new PluginError(
         `${path} was written by a newer booklore-sync (schema ${ourVersion}, this plugin knows ${OUR_SCHEMA_VERSION}); update the plugin to use it`,
@@ -90,13 +88,13 @@ export function openQueueDatabase(path: string, options: OpenOptions): Database 
     db.pragma(`journal_mode = ${options.wal ? 'WAL' : 'TRUNCATE'}`);
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    const pluginVersion = pluginSchemaVersion(facade);
+    const pluginVersion = pluginSchemaVersion(db);
     if (pluginVersion < PLUGIN_SCHEMA_VERSION || ourVersion < OUR_SCHEMA_VERSION) {
       db.transaction(() => {
         // Re-read inside the write lock: another process may have migrated meanwhile.
-        upgradePluginSchema(facade, pluginSchemaVersion(facade), options.nowSeconds());
-        applyOurMigrations(facade, ourSchemaVersion(facade), options.nowSeconds());
-      });
+        upgradePluginSchema(db, pluginSchemaVersion(db), options.nowSeconds());
+        applyOurMigrations(db, ourSchemaVersion(db), options.nowSeconds());
+      }).immediate();
     }
     return db;
   } catch (err) {

@@ -1,12 +1,14 @@
-// A thin layer over KOReader's lua-ljsqlite3 with the shape of the better-sqlite3 calls our Node
-// store makes (prepare → run/get/all, exec, transaction), so the shared SQL (src/store/sql) and the
-// plugin-schema / our-migrations code of src/store run here unchanged.
+// The SqlDatabase port (src/store/sql-database.ts) over KOReader's lua-ljsqlite3: the shape of
+// better-sqlite3 that the store classes of src/store are written against (prepare → run/get/all/
+// pluck, transaction(fn).deferred/immediate, inTransaction, exec, pragma), so the plugin runs the
+// very same SessionQueue, BookCache, SqliteSyncStore, SyncLease and schema code as the Node tool.
 //
 // Only the binding's long-standing API is used (open, set_busy_timeout, prepare, reset, clearbind,
 // bind1, step, close). Named parameters (@name) are mapped to SQLite's positions here, as SQLite
 // numbers them (first appearance), so nothing depends on `bindkv`. Values are normalised both
 // ways: booleans bind as 0/1; INTEGER columns, which the binding returns as int64 cdata, come back
 // as Lua numbers.
+import type { ArgumentTypes, SqlDatabase, SqlStatement, SqlTransaction, TransactionFunction } from '../../src/store/sql-database.js';
 import { luaRequire, type Ljsqlite3, type SqliteConnection, type SqliteStatement, type SqliteValue } from './lua-libs.js';
 
 export type Row = Record<string, unknown>;
@@ -96,7 +98,7 @@ function isNamedParameters(args: unknown[]): boolean {
   return typeof only === 'object' && only !== null && (only as unknown[])[0] === undefined;
 }
 
-export class Statement {
+export class Statement implements SqlStatement {
   private readonly named: Map<string, number>;
   private plucking = false;
 
@@ -110,8 +112,13 @@ export class Statement {
 
   private plucked: Statement | null = null;
 
-  /** better-sqlite3's pluck(): get/all return the first column only. */
-  pluck(): Statement {
+  /**
+   * better-sqlite3's pluck(): get/all return the first column only. The plucking statement is a
+   * second object over the same SQLite statement, so the cached unplucked one stays as it was.
+   */
+  pluck(toggleState = true): Statement {
+    if (!toggleState) return this.db.prepare(this.sql);
+    if (this.plucking) return this;
     if (this.plucked === null) {
       this.plucked = new Statement(this.db, this.stmt, this.sql);
       this.plucked.plucking = true;
@@ -179,7 +186,7 @@ export class Statement {
   }
 }
 
-export class Database {
+export class Database implements SqlDatabase {
   private readonly statements = new Map<string, Statement>();
   private depth = 0;
   private changesStatement: SqliteStatement | null = null;
@@ -239,38 +246,64 @@ export class Database {
     }
   }
 
+  /** Whether a transaction (or a savepoint in one) is open: SQLite is not in autocommit mode. */
+  get inTransaction(): boolean {
+    return this.depth > 0;
+  }
+
   /**
-   * Runs `work` in one transaction (BEGIN IMMEDIATE by default: the write lock is taken first, so
-   * a concurrent writer waits instead of failing half-way). Nested calls join the outer one.
+   * `fn` in a transaction, as better-sqlite3 does it: BEGIN DEFERRED or IMMEDIATE (IMMEDIATE takes
+   * the write lock first, so a concurrent writer waits instead of failing half-way), COMMIT, or
+   * ROLLBACK when `fn` throws. Inside another transaction, a savepoint instead.
    */
-  transaction<T>(work: () => T, mode: 'IMMEDIATE' | 'DEFERRED' = 'IMMEDIATE'): T {
-    if (this.depth > 0) return work();
-    this.exec(`BEGIN ${mode}`);
-    this.depth = 1;
-    let result: T;
+  transaction<F extends TransactionFunction>(fn: F): SqlTransaction<F> {
+    return { deferred: this.wrap(fn, 'DEFERRED'), immediate: this.wrap(fn, 'IMMEDIATE') };
+  }
+
+  private wrap<F extends TransactionFunction>(fn: F, mode: 'DEFERRED' | 'IMMEDIATE'): (...params: ArgumentTypes<F>) => ReturnType<F> {
+    return (...params: ArgumentTypes<F>) => {
+      const savepoint = this.begin(mode);
+      // pcall with the arguments as they are (a table of them would lose those after a nil)
+      const [ok, result] = pcall(fn, undefined, ...params);
+      this.end(savepoint, ok);
+      if (!ok) throw result;
+      return result as ReturnType<F>;
+    };
+  }
+
+  /** BEGIN, or a savepoint inside a transaction; returns the savepoint's name (null for BEGIN). */
+  private begin(mode: 'DEFERRED' | 'IMMEDIATE'): string | null {
+    const savepoint = this.depth > 0 ? `bls_savepoint_${this.depth}` : null;
+    this.exec(savepoint !== null ? `SAVEPOINT ${savepoint}` : `BEGIN ${mode}`);
+    this.depth++;
+    return savepoint;
+  }
+
+  /** COMMIT (or RELEASE) what begin() opened when `fn` succeeded; otherwise, and when that fails, roll back. */
+  private end(savepoint: string | null, succeeded: boolean): void {
+    this.depth--;
+    const undo = savepoint !== null ? [`ROLLBACK TO ${savepoint}`, `RELEASE ${savepoint}`] : ['ROLLBACK'];
+    if (!succeeded) {
+      this.undo(undo);
+      return;
+    }
     try {
-      result = work();
+      this.exec(savepoint !== null ? `RELEASE ${savepoint}` : 'COMMIT');
     } catch (err) {
-      this.depth = 0;
-      try {
-        this.exec('ROLLBACK');
-      } catch {
-        // the transaction may already be gone (SQLite rolls back on some errors)
-      }
+      this.undo(undo);
       throw err;
     }
-    this.depth = 0;
-    try {
-      this.exec('COMMIT');
-    } catch (err) {
+  }
+
+  /** Rolls back after a failure; the transaction may already be gone (SQLite rolls back on some errors). */
+  private undo(statements: string[]): void {
+    for (const sql of statements) {
       try {
-        this.exec('ROLLBACK');
+        this.exec(sql);
       } catch {
-        // nothing to roll back
+        // nothing (left) to roll back
       }
-      throw err;
     }
-    return result;
   }
 
   close(): void {

@@ -5,6 +5,7 @@ import { DEFAULT_BACKOFF_POLICY } from '../core/sync/backoff.js';
 import { SyncEngine, type SyncEvents, type SyncReport } from '../core/sync/sync-engine.js';
 import { loadSettings } from '../config/settings.js';
 import { LocalStore } from '../store/local-store.js';
+import { nodeLeaseEnvironment } from '../store/node-lease-environment.js';
 import { SqliteSyncStore } from '../store/sqlite-sync-store.js';
 import { SyncLease } from '../store/sync-lease.js';
 import { connect } from './booklore-connection.js';
@@ -43,16 +44,17 @@ export async function runSync(home: string, options: RunSyncOptions): Promise<Ru
   const settings = loadSettings(home);
   const client = connect(home, settings);
   const store = LocalStore.open(home);
-  const lease = new SyncLease(store.db);
+  const lease = new SyncLease(store.db, nodeLeaseEnvironment);
   try {
     if (!(await lease.acquire(options.waitForLeaseMs))) {
       return { ran: false, busyPid: lease.holder()?.pid ?? null };
     }
+    const now = () => Math.floor(Date.now() / 1000);
     const engine = new SyncEngine(
       {
-        store: new SqliteSyncStore(store.db, client.serverKey, lease),
+        store: new SqliteSyncStore(store.db, client.serverKey, lease, now),
         api: client,
-        now: () => Math.floor(Date.now() / 1000),
+        now,
         random: () => randomInt(0, 1_000_000) / 1_000_000,
         events: options.events,
         shouldContinue: () => !options.signal?.aborted,

@@ -68,7 +68,7 @@ export async function testConnection(home: string, settings: Settings, now: () =
   else report.warnings.push(`hash lookup not checked: ${lookup.failure.message}`);
   if (report.batchUpload !== null && report.hashLookup !== null) {
     withLocalStore(home, (store) =>
-      new SqliteSyncStore(store.db, client.serverKey, null).saveCapabilities(client.serverKey, {
+      new SqliteSyncStore(store.db, client.serverKey, null, now).saveCapabilities(client.serverKey, {
         batchUpload: report.batchUpload,
         hashLookup: report.hashLookup,
         checkedAt: now(),

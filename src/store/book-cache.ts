@@ -1,7 +1,15 @@
 // The plugin's book_cache: which file has which fingerprint and, once known, which BookLore id.
 // Updated in place (never INSERT OR REPLACE, which the plugin uses and which changes row ids).
-import type Database from 'better-sqlite3';
+// Written against the SqlDatabase port: the Node tool and the KOReader plugin run this same code.
+import type { SqlDatabase } from './sql-database.js';
 import { BOOK_CACHE_SQL as SQL } from './sql/book-cache-sql.js';
+
+/** A server URL without trailing slashes: how bls_book_hashes keys its rows. */
+export function withoutTrailingSlashes(text: string): string {
+  let end = text.length;
+  while (end > 0 && text.charAt(end - 1) === '/') end--;
+  return text.substring(0, end);
+}
 
 export interface CachedBook {
   filePath: string;
@@ -14,7 +22,7 @@ export class BookCache {
   private readonly statements;
 
   constructor(
-    db: Database.Database,
+    db: SqlDatabase,
     private readonly nowSeconds: () => number,
   ) {
     this.statements = {
@@ -40,7 +48,7 @@ export class BookCache {
 
   /** The same fact in our per-server table, which sync consults first. */
   rememberServerBookId(server: string, hash: string, bookId: number): void {
-    this.statements.rememberServer.run({ server: server.replace(/\/+$/, ''), hash, bookId, now: this.nowSeconds() });
+    this.statements.rememberServer.run({ server: withoutTrailingSlashes(server), hash, bookId, now: this.nowSeconds() });
   }
 
   setBookIdForHash(hash: string, bookId: number): void {

@@ -1,7 +1,7 @@
 // booklore-sync's own additions to the plugin schema. Versioned in their own table so the plugin's
 // schema_version stays at the plugin's number; every column added here has a default or allows
 // NULL, so the plugin's INSERTs keep working on our file.
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 
 export const MIGRATIONS_TABLE = 'booklore_sync_migrations';
 
@@ -75,14 +75,14 @@ export const OUR_MIGRATIONS: Migration[] = [
 
 export const OUR_SCHEMA_VERSION = OUR_MIGRATIONS[OUR_MIGRATIONS.length - 1]?.version ?? 0;
 
-export function ourSchemaVersion(db: Database.Database): number {
+export function ourSchemaVersion(db: SqlDatabase): number {
   const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(MIGRATIONS_TABLE);
   if (!table) return 0;
   const row = db.prepare(`SELECT MAX(version) AS version FROM ${MIGRATIONS_TABLE}`).get() as { version: number | null };
   return row.version ?? 0;
 }
 
-export function applyOurMigrations(db: Database.Database, from: number, nowSeconds: number): void {
+export function applyOurMigrations(db: SqlDatabase, from: number, nowSeconds: number): void {
   db.exec(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (
     version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at INTEGER NOT NULL)`);
   for (const migration of OUR_MIGRATIONS) {

@@ -3,15 +3,15 @@
 // plugin would, so the same file keeps working with the plugin on the device, and the seed's SQL
 // works on ours. Our own changes are versioned separately (our-migrations.ts) so the plugin's
 // `MAX(version)` keeps meaning what the plugin thinks it means.
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 
 export const PLUGIN_SCHEMA_VERSION = 21;
 
 const NOW = "(strftime('%s', 'now'))";
 
-type Step = string | ((db: Database.Database) => void);
+type Step = string | ((db: SqlDatabase) => void);
 
-function hasColumn(db: Database.Database, table: string, column: string): boolean {
+function hasColumn(db: SqlDatabase, table: string, column: string): boolean {
   const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
   return columns.some((c) => c.name === column);
 }
@@ -184,7 +184,7 @@ export const PLUGIN_MIGRATIONS: Step[][] = [
   [addColumn('book_cache', 'tracking_enabled', 'INTEGER DEFAULT 1')],
 ];
 
-export function pluginSchemaVersion(db: Database.Database): number {
+export function pluginSchemaVersion(db: SqlDatabase): number {
   const table = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_version'").get();
   if (!table) return 0;
   const row = db.prepare('SELECT MAX(version) AS version FROM schema_version').get() as { version: number | null };
@@ -192,7 +192,7 @@ export function pluginSchemaVersion(db: Database.Database): number {
 }
 
 /** Runs the plugin migrations after `from`, each recorded in schema_version as the plugin does. */
-export function upgradePluginSchema(db: Database.Database, from: number, nowSeconds: number): void {
+export function upgradePluginSchema(db: SqlDatabase, from: number, nowSeconds: number): void {
   for (let version = from + 1; version <= PLUGIN_SCHEMA_VERSION; version++) {
     for (const step of PLUGIN_MIGRATIONS[version - 1] ?? []) {
       if (typeof step === 'string') db.exec(step);

@@ -1,10 +1,11 @@
-// The durable queue: what `record`, `pending`, `history` and `clear-pending` read and write.
-// Each write is one transaction on a WAL database with synchronous=FULL, so once a method returns
-// the session survives a crash or power loss (S1).
-import type Database from 'better-sqlite3';
+// The durable queue: what `record`, `pending`, `history` and `clear-pending` (and the KOReader
+// plugin's menu) read and write. Each write is one transaction on a database with
+// synchronous=FULL, so once a method returns the session survives a crash or power loss (S1).
+// Written against the SqlDatabase port: the Node tool and the KOReader plugin run this same code.
 import { formatIsoUtc } from '../core/iso-time.js';
 import type { Session } from '../core/session.js';
 import type { HistoryRow, PendingRow } from './session-rows.js';
+import { idsJson, type SqlDatabase } from './sql-database.js';
 import { retryParkedSql, SESSION_QUEUE_SQL as SQL } from './sql/session-queue-sql.js';
 
 export type SessionSource = 'record' | 'import';
@@ -27,7 +28,7 @@ export class SessionQueue {
   private readonly enqueueAtomically;
 
   constructor(
-    readonly db: Database.Database,
+    readonly db: SqlDatabase,
     private readonly nowSeconds: () => number,
   ) {
     this.enqueueAtomically = db.transaction((session: Session, source: SessionSource, key: NaturalKey) => this.insertIfNew(session, source, key));
@@ -109,14 +110,14 @@ export class SessionQueue {
       .prepare(`UPDATE pending_sessions SET book_id = @bookId, last_error = NULL,
           upload_state = CASE WHEN upload_state = 'parked' THEN 'queued' ELSE upload_state END
         WHERE ${where} AND upload_state <> 'sending'`)
-      .run({ bookId, hash: 'hash' in target ? target.hash : null, ids: 'ids' in target ? JSON.stringify(target.ids) : '[]' }).changes;
+      .run({ bookId, hash: 'hash' in target ? target.hash : null, ids: 'ids' in target ? idsJson(target.ids) : '[]' }).changes;
   }
 
   /** X2: parked sessions go back to the queue once their cause is fixed; returns how many. */
   retryParked(ids: number[] | null): number {
     return this.db
       .prepare(retryParkedSql(ids !== null))
-      .run({ ids: JSON.stringify(ids ?? []) }).changes;
+      .run({ ids: idsJson(ids ?? []) }).changes;
   }
 
   /** Clear Pending (S7): permanently deletes every queued session; returns how many. */

@@ -1,8 +1,10 @@
 // The sync engine's store port on the queue database. Every method is one transaction; ids go in
-// as a JSON array (json_each) so a batch of 100 is one statement, not 100.
-import type Database from 'better-sqlite3';
+// as a JSON array (json_each) so a batch of 100 is one statement, not 100. Written against the
+// SqlDatabase port: the Node tool and the KOReader plugin settle sessions with this same code.
+import { integerText } from '../core/booklore/integer-text.js';
 import type { Backoff, Capabilities, InFlightGroup, QueuedSession, SyncStore, UploadGroup } from '../core/sync/store-port.js';
 import { BookCache } from './book-cache.js';
+import { idsJson, type SqlDatabase } from './sql-database.js';
 import { SYNC_STORE_SQL as SQL } from './sql/sync-store-sql.js';
 import type { SyncLease } from './sync-lease.js';
 
@@ -12,16 +14,26 @@ function toSession(row: Row): QueuedSession {
   return { ...row, alreadyUploaded: row.alreadyUploaded === 1 };
 }
 
+/** `[{"id":1,"serverSessionId":7}, …]` for json_each(@items): JSON.stringify's text, also in Lua. */
+function settledItemsJson(items: readonly { id: number; serverSessionId: number | null }[]): string {
+  const parts = items.map(
+    (i) => `{"id":${integerText(i.id)},"serverSessionId":${i.serverSessionId === null || i.serverSessionId === undefined ? 'null' : integerText(i.serverSessionId)}}`,
+  );
+  return `[${parts.join(',')}]`;
+}
+
 export class SqliteSyncStore implements SyncStore {
   private readonly s;
   private readonly books: BookCache;
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: SqlDatabase,
     private readonly serverKey: string,
     private readonly lease: SyncLease | null,
+    /** Wall clock (epoch seconds) for the book cache's timestamps. */
+    nowSeconds: () => number,
   ) {
-    this.books = new BookCache(db, () => Math.floor(Date.now() / 1000));
+    this.books = new BookCache(db, nowSeconds);
     this.s = {
       inFlight: db.prepare(SQL.inFlight),
       inFlightCount: db.prepare(SQL.inFlightCount).pluck(),
@@ -83,7 +95,7 @@ export class SqliteSyncStore implements SyncStore {
       this.books.rememberServerBookId(this.serverKey, hash, bookId);
       this.books.setBookIdForHash(hash, bookId);
       return this.s.assign.run({ bookId, hash, title: book.title, bookType: book.bookType }).changes;
-    })();
+    }).deferred();
   }
 
   noteUnresolved(hash: string, reason: string): void {
@@ -99,7 +111,7 @@ export class SqliteSyncStore implements SyncStore {
   }
 
   markSending(ids: number[], now: number): void {
-    this.s.markSending.run({ ids: JSON.stringify(ids), now });
+    this.s.markSending.run({ ids: idsJson(ids), now });
   }
 
   /**
@@ -111,32 +123,32 @@ export class SqliteSyncStore implements SyncStore {
     this.db.pragma('synchronous = NORMAL');
     try {
       this.db.transaction(() => {
-        this.s.archive.run({ items: JSON.stringify(items), now });
-        this.s.remove.run({ ids: JSON.stringify(items.map((i) => i.id)) });
-      })();
+        this.s.archive.run({ items: settledItemsJson(items), now });
+        this.s.remove.run({ ids: idsJson(items.map((i) => i.id)) });
+      }).deferred();
     } finally {
       this.db.pragma('synchronous = FULL');
     }
   }
 
   dropAlreadyUploaded(ids: number[]): void {
-    this.s.remove.run({ ids: JSON.stringify(ids) });
+    this.s.remove.run({ ids: idsJson(ids) });
   }
 
   settleFailed(ids: number[], error: string, now: number): void {
-    this.s.failed.run({ ids: JSON.stringify(ids), error, now });
+    this.s.failed.run({ ids: idsJson(ids), error, now });
   }
 
   park(ids: number[], reason: string, now: number): void {
-    this.s.park.run({ ids: JSON.stringify(ids), error: reason, now });
+    this.s.park.run({ ids: idsJson(ids), error: reason, now });
   }
 
   requeue(ids: number[], note: string | null): void {
-    this.s.requeue.run({ ids: JSON.stringify(ids), note });
+    this.s.requeue.run({ ids: idsJson(ids), note });
   }
 
   noteUnknown(ids: number[], note: string, reconcileAfter: number): void {
-    this.s.noteUnknown.run({ ids: JSON.stringify(ids), note, after: reconcileAfter });
+    this.s.noteUnknown.run({ ids: idsJson(ids), note, after: reconcileAfter });
   }
 
   backoff(bookId: number): Backoff | null {

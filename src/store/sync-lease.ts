@@ -1,50 +1,72 @@
-// X5: one sync at a time per database, across processes. A lease row in the database itself:
-// taken in a write transaction, renewed while syncing, released at the end. A holder that died
-// (same host, pid gone) or stopped renewing long ago is taken over; a live one is waited for.
-import type Database from 'better-sqlite3';
-import { randomBytes } from 'node:crypto';
-import { hostname } from 'node:os';
+// The sync lease (X5): one sync at a time per queue database, across processes and runtimes (the
+// Node tool and the KOReader plugin take the same row; the original plugin does not take part).
+// A holder on this host whose process is gone, or any holder whose lease has expired, is taken
+// over. Written against the SqlDatabase port and a LeaseEnvironment, so both runtimes run this code.
+import type { SqlDatabase } from './sql-database.js';
 import { SYNC_LEASE_SQL as SQL } from './sql/sync-lease-sql.js';
 
-interface LeaseRow {
+export interface LeaseRow {
   owner: string;
   pid: number;
   host: string;
   expires_at: number;
 }
 
-function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/**
+ * What the lease needs from the runtime it runs in: who this process is, whether another one is
+ * alive, a clock and a pause (Node: store/node-lease-environment.ts; KOReader:
+ * koplugin/src/process-info.ts).
+ */
+export interface LeaseEnvironment {
+  /** This machine's name: a holder on the same host is judged by its process, others by expiry. */
+  readonly host: string;
+  readonly pid: number;
+  /** Whether process `pid` on this host still runs; null when that cannot be told (then the lease's expiry decides). */
+  isAlive(pid: number): boolean | null;
+  /** A few random hex digits, so this holder is not mistaken for an earlier process with the same pid. */
+  randomTag(): string;
+  /** Wall clock, milliseconds since the epoch. */
+  nowMs(): number;
+  /** Waits between two tries to take the lease (in KOReader it blocks: the plugin is single-threaded). */
+  pause(ms: number): Promise<void>;
 }
 
 export class SyncLease {
-  readonly owner = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+  readonly owner: string;
   private lastRenewMs = 0;
   private held = false;
+  private readonly statements;
 
   constructor(
-    private readonly db: Database.Database,
+    private readonly db: SqlDatabase,
+    private readonly env: LeaseEnvironment,
     private readonly ttlSeconds = 60,
-  ) {}
+  ) {
+    this.owner = `${env.host}:${env.pid}:${env.randomTag()}`;
+    this.statements = {
+      holder: db.prepare(SQL.holder),
+      take: db.prepare(SQL.take),
+      renew: db.prepare(SQL.renew),
+      release: db.prepare(SQL.release),
+    };
+  }
 
   private nowSeconds(): number {
-    return Math.floor(Date.now() / 1000);
+    return Math.floor(this.env.nowMs() / 1000);
   }
 
   /** Who holds the lease now, if anyone alive does. */
   holder(): LeaseRow | null {
-    const row = this.db.prepare(SQL.holder).get() as LeaseRow | undefined;
-    if (!row || this.isStale(row)) return null;
+    const row = this.statements.holder.get() as LeaseRow | undefined;
+    if (row === undefined || this.isStale(row)) return null;
     return row;
   }
 
   private isStale(row: LeaseRow): boolean {
-    if (row.host === hostname()) return !processAlive(row.pid);
+    if (row.host === this.env.host) {
+      const alive = this.env.isAlive(row.pid);
+      if (alive !== null) return !alive;
+    }
     return row.expires_at < this.nowSeconds();
   }
 
@@ -52,29 +74,27 @@ export class SyncLease {
   tryAcquire(): boolean {
     const taken = this.db
       .transaction(() => {
-        const row = this.db.prepare(SQL.holder).get() as LeaseRow | undefined;
-        if (row && row.owner !== this.owner && !this.isStale(row)) return false;
+        const row = this.statements.holder.get() as LeaseRow | undefined;
+        if (row !== undefined && row.owner !== this.owner && !this.isStale(row)) return false;
         const now = this.nowSeconds();
-        this.db
-          .prepare(SQL.take)
-          .run(this.owner, process.pid, hostname(), now, now + this.ttlSeconds);
+        this.statements.take.run(this.owner, this.env.pid, this.env.host, now, now + this.ttlSeconds);
         return true;
       })
       .immediate();
     if (taken) {
       this.held = true;
-      this.lastRenewMs = Date.now();
+      this.lastRenewMs = this.env.nowMs();
     }
     return taken;
   }
 
-  /** Waits (polling) until the lease is ours or `timeoutMs` passes. */
+  /** Tries every `pollMs` until the lease is ours or `timeoutMs` passes. */
   async acquire(timeoutMs: number, pollMs = 100): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
+    const deadline = this.env.nowMs() + timeoutMs;
     for (;;) {
       if (this.tryAcquire()) return true;
-      if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, pollMs));
+      if (this.env.nowMs() >= deadline) return false;
+      await this.env.pause(pollMs);
     }
   }
 
@@ -82,19 +102,17 @@ export class SyncLease {
   renew(): boolean {
     if (!this.held) return false;
     // Renewing at a third of the lifetime is enough: nobody may take a lease that has not expired.
-    if (Date.now() - this.lastRenewMs < (this.ttlSeconds * 1000) / 3) return true;
+    if (this.env.nowMs() - this.lastRenewMs < (this.ttlSeconds * 1000) / 3) return true;
     const now = this.nowSeconds();
-    const changes = this.db
-      .prepare(SQL.renew)
-      .run(now + this.ttlSeconds, this.owner).changes;
+    const changes = this.statements.renew.run(now + this.ttlSeconds, this.owner).changes;
     this.held = changes === 1;
-    if (this.held) this.lastRenewMs = Date.now();
+    if (this.held) this.lastRenewMs = this.env.nowMs();
     return this.held;
   }
 
   release(): void {
     if (!this.held || !this.db.open) return;
-    this.db.prepare(SQL.release).run(this.owner);
+    this.statements.release.run(this.owner);
     this.held = false;
   }
 }
