@@ -2,7 +2,7 @@
 // KOReader's own schema, imported by the real CLI, with sessions computed by hand.
 import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -364,6 +364,27 @@ test('page turns come a book at a time in start-time order, whether a book fits 
   } finally {
     file.close();
   }
+});
+
+test('a snapshot left by a killed import is removed by the next one; live and unowned ones stay', async () => {
+  const tmp = dir();
+  const deadPid = spawnSync(process.execPath, ['-e', '']).pid!;
+  const snapshot = (name: string, owner: string | null) => {
+    const path = join(tmp, `booklore-sync-import-${name}`);
+    mkdirSync(path);
+    writeFileSync(join(path, 'statistics.sqlite3'), 'a big copy');
+    if (owner !== null) writeFileSync(join(path, 'owner.pid'), owner);
+    return path;
+  };
+  const abandoned = snapshot('dead', `${deadPid}\n`);
+  const live = snapshot('live', `${process.pid}\n`);
+  const unowned = snapshot('unowned', null);
+  const result = await runCli(['--home', dir(), '--json', 'import-koreader-stats', statisticsFile()], { env: { TMPDIR: tmp } });
+  assert.equal(result.code, 0, result.stderr);
+  assert.ok(JSON.parse(result.stdout).queued > 0);
+  assert.equal(existsSync(abandoned), false, 'the dead import\'s snapshot is gone');
+  assert.ok(existsSync(live) && existsSync(unowned));
+  assert.deepEqual(readdirSync(tmp).sort(), ['booklore-sync-import-live', 'booklore-sync-import-unowned'], 'this import removed its own snapshot too');
 });
 
 test('what is not KOReader statistics is refused with exit 2, a message saying what to give, and nothing written', async () => {

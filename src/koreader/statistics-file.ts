@@ -5,14 +5,17 @@
 // opened there (read-only unless a journal must be rolled back). The user's file is only ever read,
 // and a file KOReader has locked still imports (its last committed state).
 import Database from 'better-sqlite3';
-import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync, statSync, type Stats } from 'node:fs';
+import { closeSync, copyFileSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PageTurn, StatisticsBook } from '../core/page-stat-sessions.js';
 import { EXIT } from '../exit-codes.js';
+import { processAlive } from '../store/node-lease-environment.js';
 import { UserFacingError } from '../user-facing-error.js';
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
+const SNAPSHOT_PREFIX = 'booklore-sync-import-';
+const OWNER_FILE = 'owner.pid';
 const WHERE_IT_IS = "KOReader's statistics.sqlite3 (in KOReader's settings folder, e.g. koreader/settings/statistics.sqlite3)";
 
 /** What KOReader's statistics plugin has had since 2020 (schema 20201010 and later). */
@@ -179,6 +182,35 @@ function checkIntact(db: Database.Database, path: string): void {
   if (problems !== 'ok') throw describeStatisticsError(path, Object.assign(new Error(String(problems)), { code: 'SQLITE_CORRUPT' }));
 }
 
+/**
+ * A killed import cannot remove its snapshot, which is as big as the user's statistics file. Each
+ * snapshot directory names its process; the next import removes those of processes that are gone
+ * (only our own: another user's directories are not ours to judge). Best effort: a failure here
+ * never stops an import.
+ */
+export function removeAbandonedSnapshots(dir = tmpdir()): number {
+  let removed = 0;
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).filter((name) => name.startsWith(SNAPSHOT_PREFIX));
+  } catch {
+    return 0;
+  }
+  for (const name of entries) {
+    const path = join(dir, name);
+    try {
+      if (typeof process.getuid === 'function' && statSync(path).uid !== process.getuid()) continue;
+      const pid = Number(readFileSync(join(path, OWNER_FILE), 'utf8').trim());
+      if (!Number.isSafeInteger(pid) || pid <= 0 || processAlive(pid)) continue;
+      rmSync(path, { recursive: true, force: true });
+      removed++;
+    } catch {
+      // No owner file yet (being created), or not readable: leave it.
+    }
+  }
+  return removed;
+}
+
 type PageTurnRow = [page: number, startTime: number, duration: number, totalPages: number];
 
 export class KoreaderStatisticsFile {
@@ -195,9 +227,11 @@ export class KoreaderStatisticsFile {
   /** Validates and snapshots `path`; throws a UserFacingError (exit 2) for anything but KOReader statistics. */
   static open(path: string): KoreaderStatisticsFile {
     checkLooksLikeSqlite(path);
-    const dir = mkdtempSync(join(tmpdir(), 'booklore-sync-import-'));
+    removeAbandonedSnapshots();
+    const dir = mkdtempSync(join(tmpdir(), SNAPSHOT_PREFIX));
     let db: Database.Database | null = null;
     try {
+      writeFileSync(join(dir, OWNER_FILE), `${process.pid}\n`, { mode: 0o600 });
       const { copy, journal } = takeSnapshot(path, dir);
       // A journal may be hot (KOReader stopped mid-write): SQLite rolls it back on open, which needs
       // write access. To the copy, never to the user's file.

@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { LeaseEnvironment } from './sync-lease.js';
 
-function processAlive(pid: number): boolean {
+/** Whether a process of this machine still runs (EPERM: it does, as another user). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
