@@ -6,6 +6,7 @@
 // is wrapped so we know which step failed: connecting, sending, waiting for the answer, or reading it.
 // Secrets travel in headers only and never appear in the messages made here.
 import type { HttpPort, HttpRequest, HttpResult, TransportFailure } from '../../src/core/booklore/http-port.js';
+import { certificateCoversHost, describeCertificateNames, type CertificateNames } from '../../src/core/certificate-host.js';
 import { luaRequire, type LuaSec, type LuaSocket, type Ltn12, type SocketHttp, type SocketHttpRequest, type TcpSocket, type TlsSocket } from './lua-libs.js';
 
 export interface HttpSettings {
@@ -36,6 +37,26 @@ function notSentWords(error: string): string | null {
   if (e.includes('timeout')) return 'could not connect in time';
   return null;
 }
+
+/** LuaSec checks the chain only; the name is ours to check. A message when it does not match, else null. */
+function hostMismatch(tlsSock: TlsSocket, host: string): string | null {
+  const cert = tlsSock.getpeercertificate();
+  if (cert === undefined) return 'the server sent no certificate';
+  const san = cert.extensions()?.get('2.5.29.17');
+  const list = (key: string): string[] => {
+    const value = san?.get(key);
+    return type(value) === 'table' ? (value as string[]).filter((entry) => type(entry) === 'string') : [];
+  };
+  let commonName: string | null = null;
+  for (const entry of cert.subject() ?? []) {
+    if (entry.oid === '2.5.4.3' && entry.value !== undefined) commonName = entry.value;
+  }
+  const names: CertificateNames = { dnsNames: list('dNSName'), ipAddresses: list('iPAddress'), commonName };
+  if (certificateCoversHost(names, host)) return null;
+  return `${NAME_MISMATCH} ${host} (it is for ${describeCertificateNames(names)})`;
+}
+
+const NAME_MISMATCH = 'the certificate is not for';
 
 function tlsProblem(error: string): boolean {
   const e = error.toLowerCase();
@@ -98,6 +119,7 @@ export class HttpTransport implements HttpPort {
     const tracker = { stage: 'connect' as Stage, error: null as string | null };
     const socketLib = this.socket;
     const tls = https ? this.tlsParameters() : null;
+    const insecure = this.settings.insecureTls;
 
     const remaining = (): number => {
       const left = deadline - socketLib.gettime();
@@ -140,6 +162,13 @@ export class HttpTransport implements HttpPort {
             return tracker.error;
           }
           sock = tlsSock;
+          if (!insecure) {
+            const mismatch = hostMismatch(tlsSock, host);
+            if (mismatch !== null) {
+              tracker.error = mismatch;
+              return tracker.error;
+            }
+          }
         }
         return undefined;
       };
@@ -240,6 +269,9 @@ export class HttpTransport implements HttpPort {
   private classify(stage: Stage, error: string, timeoutSeconds: number): TransportFailure {
     const timedOut = error.toLowerCase().includes('timeout');
     if (stage === 'connect') {
+      if (error.includes(NAME_MISMATCH)) {
+        return { kind: 'offline', message: `TLS check failed: ${error}; use the server's name as its certificate gives it`, answered: false };
+      }
       if (tlsProblem(error)) {
         return {
           kind: 'offline',

@@ -41,9 +41,18 @@ export interface TcpSocket {
   dirty(): boolean;
 }
 
+/** LuaSec's x509 certificate object. */
+export interface X509Certificate {
+  /** Keyed by OID: "2.5.29.17" (subjectAltName) holds `dNSName` and `iPAddress` lists. */
+  extensions(): LuaTable<string, LuaTable<string, unknown>> | undefined;
+  /** The subject's entries in order: `{oid, name, value}`. */
+  subject(): { oid?: string; name?: string; value?: string }[] | undefined;
+}
+
 export interface TlsSocket extends TcpSocket {
   sni(host: string): void;
   dohandshake(): LuaMultiReturn<[boolean | undefined, string | undefined]>;
+  getpeercertificate(): X509Certificate | undefined;
 }
 
 export interface LuaSocket {
