@@ -200,6 +200,22 @@ test('a newer copy of the file queues only the new sessions, and the once-open o
   assert.equal((await importStats(home, file)).report.queued, 0);
 });
 
+test('--include-open queues the session that may still grow; a later copy does not queue its time again', async () => {
+  const home = dir();
+  const file = statisticsFile();
+  const { report } = await importStats(home, file, '--include-open');
+  assert.deepEqual([report.queued, report.open], [6, 0]);
+  const G: Expected = { koreaderBookId: 5, title: 'Still Reading', hash: H.stillReading, type: 'EPUB', start: T + 5 * DAY, end: T + 5 * DAY + 180, duration: 180, startProgress: 2.5, endProgress: 3.5, startLocation: '5', endLocation: '7' };
+  assertQueued(home, [A, B, E, ART, F, G]);
+  // The reading did go on within the gap: the grown session overlaps what was imported, so it is skipped.
+  const newer = join(dir(), 'statistics.sqlite3');
+  copyFileSync(file, newer);
+  writeKoreaderStatistics(newer, { rows: readingRun(5, { start: T + 5 * DAY + 180, firstPage: 8, pages: 2, secondsPerPage: 60, totalPages: 200 }) });
+  const again = await importStats(home, newer, '--include-open');
+  assert.deepEqual([again.report.queued, again.report.alreadyImported], [0, 6]);
+  assertQueued(home, [A, B, E, ART, F, G]);
+});
+
 test('after Clear Pending a re-import queues nothing: the ledger outlives the queue', async () => {
   const home = dir();
   const file = statisticsFile();

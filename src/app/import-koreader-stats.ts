@@ -22,6 +22,8 @@ export interface ImportOptions {
   gapSeconds: number;
   /** Reads everything, writes nothing, and reports what would be queued. */
   dryRun: boolean;
+  /** Queue each book's newest session even if it may still grow (a final copy of the file). */
+  includeOpen?: boolean;
   /** Sessions written per transaction (default 1000): few fsyncs, and `record` never waits long for the lock. */
   batchSize?: number;
   events?: {
@@ -239,7 +241,7 @@ function runImport(statistics: KoreaderStatisticsFile, sink: SessionSink, option
 
   const settle = (group: PageTurnGroup, lastOfBook: boolean) => {
     if (book === null || outcome === null) return;
-    const context: GroupContext = { lastOfBook, gapSeconds: options.gapSeconds, newestInstant };
+    const context: GroupContext = { lastOfBook, gapSeconds: options.gapSeconds, newestInstant, includeOpen: options.includeOpen === true };
     const verdict = judgePageTurnGroup(group, book, context);
     if (verdict.kind === 'not-forward') {
       outcome.notMovedForward++;

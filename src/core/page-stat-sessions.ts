@@ -95,6 +95,8 @@ export interface GroupContext {
   gapSeconds: number;
   /** The newest instant the file records: the latest start + duration over all its rows. */
   newestInstant: number;
+  /** Take open groups as finished (the file is a final copy: nothing more will be read into it). */
+  includeOpen?: boolean;
 }
 
 export type GroupVerdict =
@@ -116,7 +118,7 @@ export type GroupVerdict =
  * KOReader's statistics sync can break this; the import ledger still keeps them from doubling.)
  */
 export function mayStillGrow(group: PageTurnGroup, context: GroupContext): boolean {
-  return context.lastOfBook && group.lastTurnStart + context.gapSeconds >= context.newestInstant;
+  return context.includeOpen !== true && context.lastOfBook && group.lastTurnStart + context.gapSeconds >= context.newestInstant;
 }
 
 /**

@@ -13,6 +13,7 @@ import { progressBar } from '../progress-bar.js';
 
 interface ImportOptions {
   dryRun?: boolean;
+  includeOpen?: boolean;
   gap: string;
 }
 
@@ -96,6 +97,11 @@ export function registerImportKoreaderStats(program: Command): void {
     .argument('<file>', "KOReader's statistics database (koreader/settings/statistics.sqlite3); only read, never changed")
     .option('--dry-run', 'show, per book, what would be queued; write nothing')
     .option(
+      '--include-open',
+      "also queue sessions that may still be growing (read within the gap of the file's newest entry). For a final copy of " +
+        'the file, e.g. from a device no longer used; if that reading did go on, its later part is not imported',
+    )
+    .option(
       '--gap <seconds>',
       'a pause longer than this between two page turns starts a new session. 300 is the BookLore plugin\'s rule; ' +
         'pauses are measured from page start to page start, so one page read for longer splits a session. ' +
@@ -113,6 +119,7 @@ export function registerImportKoreaderStats(program: Command): void {
           report = importKoreaderStats(ctx.home, file!, {
             gapSeconds,
             dryRun: options.dryRun === true,
+            includeOpen: options.includeOpen === true,
             events: {
               progress: (done, total) => bar.update(done, total),
               book: (book) => {
@@ -129,7 +136,7 @@ export function registerImportKoreaderStats(program: Command): void {
         if (!report.dryRun && report.queued > 0) ctx.info('Run `booklore-sync sync` to upload them to BookLore.');
         if (report.open > 0) {
           ctx.info(
-            `${report.open} session(s) may still be growing (read within ${report.gapSeconds} s of the file's newest entry); import a newer copy of the file later to queue them whole.`,
+            `${report.open} session(s) may still be growing (read within ${report.gapSeconds} s of the file's newest entry); import a newer copy of the file later to queue them whole (or --include-open to queue them now).`,
           );
         }
         return EXIT.ok;
