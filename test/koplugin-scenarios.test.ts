@@ -5,10 +5,9 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { before, test } from 'node:test';
-import { formatIsoUtc } from '../src/core/iso-time.js';
 import { runCli } from './helpers/cli.js';
-import { ensurePluginBuilt, luaFixture, luaUnavailable, type LuaFixture, type LuaFixtureOptions } from './helpers/koplugin.js';
-import { BOOKS, serverCopies, sessionsFor } from './helpers/sync-fixture.js';
+import { ensurePluginBuilt, luaFixture, luaUnavailable, type LuaFixture } from './helpers/koplugin.js';
+import { assertExactlyOnce, BOOKS, expectedOf, sessionsFor, withClosing } from './helpers/sync-fixture.js';
 
 const unavailable = luaUnavailable();
 const skip = unavailable?.skip ? unavailable.reason : false;
@@ -18,31 +17,12 @@ before(async () => {
   if (!skip) await ensurePluginBuilt();
 });
 
-async function withLua(options: LuaFixtureOptions, body: (f: LuaFixture) => Promise<void>): Promise<void> {
-  const f = await luaFixture(options);
-  try {
-    await body(f);
-  } finally {
-    await f.close();
-  }
-}
 
-function assertExactlyOnce(f: LuaFixture, expected: { bookId: number; startTime: number; endTime: number }[]): void {
-  const copies = serverCopies(f.server);
-  for (const s of expected) {
-    const key = `${s.bookId}|${formatIsoUtc(s.startTime)}|${formatIsoUtc(s.endTime)}`;
-    assert.equal(copies.get(key), 1, `${key} is on the server ${copies.get(key) ?? 0} times`);
-  }
-  assert.equal(f.server.admin.sessionCount(), expected.length, 'the server holds exactly the recorded sessions');
-}
 
-function expectedOf(sessions: ReturnType<typeof sessionsFor>, bookId: number) {
-  return sessions.map((s) => ({ bookId, startTime: s.startTime as number, endTime: s.endTime as number }));
-}
 
 for (const profile of ['fork', 'upstream'] as const) {
   test(`lua ${profile}: offline → online drains everything, retry counts untouched while offline`, { skip }, async () => {
-    await withLua({ profile }, async (f) => {
+    await withClosing(luaFixture({ profile }), async (f) => {
       await f.server.goOffline();
       const byId = sessionsFor(BOOKS.pride, 1, 50);
       const sessions = sessionsFor(BOOKS.artOfWar, 5);
@@ -60,13 +40,13 @@ for (const profile of ['fork', 'upstream'] as const) {
       assert.equal(online.report.pending, 0);
       assert.equal((await f.pending()).length, 0);
       assert.equal((await f.history()).length, 6);
-      assertExactlyOnce(f, [...expectedOf(sessions, 2), ...expectedOf(byId, 1)]);
+      assertExactlyOnce(f.server, [...expectedOf(sessions, 2), ...expectedOf(byId, 1)]);
     });
   });
 }
 
 test('lua fork: sessions recorded by fingerprint are resolved by hash, one lookup per distinct hash; unknown hashes wait with a reason', { skip }, async () => {
-  await withLua({ profile: 'fork' }, async (f) => {
+  await withClosing(luaFixture({ profile: 'fork' }), async (f) => {
     const pride = sessionsFor({ hash: BOOKS.pride.hash }, 4);
     const nemo = sessionsFor({ hash: BOOKS.nemo.hash, type: 'CBX' }, 3, 100);
     const unknown = sessionsFor({ hash: 'ffffffffffffffffffffffffffffffff' }, 2, 200);
@@ -86,7 +66,7 @@ test('lua fork: sessions recorded by fingerprint are resolved by hash, one looku
       assert.match(p.lastError, /book not found on server by hash/);
       assert.equal(p.retryCount, 0);
     }
-    assertExactlyOnce(f, [...expectedOf(pride, 1), ...expectedOf(nemo, 3)]);
+    assertExactlyOnce(f.server, [...expectedOf(pride, 1), ...expectedOf(nemo, 3)]);
     // the id is cached: a later session of the same book needs no lookup
     await f.enqueue(sessionsFor({ hash: BOOKS.pride.hash }, 1, 300));
     const before = f.server.admin.requests().filter((r) => r.path.includes(BOOKS.pride.hash)).length;
@@ -97,7 +77,7 @@ test('lua fork: sessions recorded by fingerprint are resolved by hash, one looku
 });
 
 test('lua fork: at most 100 sessions per batch, one book per batch', { skip }, async () => {
-  await withLua({ profile: 'fork' }, async (f) => {
+  await withClosing(luaFixture({ profile: 'fork' }), async (f) => {
     const a = sessionsFor(BOOKS.pride, 250);
     const b = sessionsFor(BOOKS.nemo, 30, 1000);
     const c = sessionsFor(BOOKS.mobyDick, 1, 2000);
@@ -109,12 +89,12 @@ test('lua fork: at most 100 sessions per batch, one book per batch', { skip }, a
     const batches = posts.filter((r) => r.path.endsWith('/batch'));
     assert.deepEqual(batches.map((r) => [r.bookId, r.sessions]).sort(), [[1, 100], [1, 100], [1, 50], [3, 30]].sort());
     assert.equal(posts.filter((r) => !r.path.endsWith('/batch')).length, 1, 'a lone session goes as a single POST');
-    assertExactlyOnce(f, [...expectedOf(a, 1), ...expectedOf(b, 3), ...expectedOf(c, 4)]);
+    assertExactlyOnce(f.server, [...expectedOf(a, 1), ...expectedOf(b, 3), ...expectedOf(c, 4)]);
   });
 });
 
 test('lua upstream: no batch endpoint → single uploads (202), remembered; fingerprint-only sessions wait (attached with the Node CLI on the same file)', { skip }, async () => {
-  await withLua({ profile: 'upstream' }, async (f) => {
+  await withClosing(luaFixture({ profile: 'upstream' }), async (f) => {
     const byId = sessionsFor(BOOKS.pride, 12);
     const byHash = sessionsFor({ hash: BOOKS.nemo.hash, type: 'CBX' }, 3, 500);
     await f.enqueue([...byId, ...byHash]);
@@ -134,12 +114,12 @@ test('lua upstream: no batch endpoint → single uploads (202), remembered; fing
     const second = await f.sync();
     assert.equal(second.report.pending, 0, second.message);
     assert.equal(f.server.admin.requests().filter((r) => r.path.endsWith('/batch')).length, 1, 'remembered: the batch endpoint is not tried again');
-    assertExactlyOnce(f, [...expectedOf(byId, 1), ...expectedOf(byHash, 3)]);
+    assertExactlyOnce(f.server, [...expectedOf(byId, 1), ...expectedOf(byHash, 3)]);
   });
 });
 
 test('lua: an HTML page with 200 (captive portal) is never taken as success', { skip }, async () => {
-  await withLua({ profile: 'fork' }, async (f) => {
+  await withClosing(luaFixture({ profile: 'fork' }), async (f) => {
     const sessions = [...sessionsFor(BOOKS.pride, 3), ...sessionsFor(BOOKS.nemo, 1, 100)];
     await f.enqueue(sessions);
     f.server.admin.addFaults({ rules: ['html,path=/api/v1/reading-sessions*'] });
@@ -151,14 +131,14 @@ test('lua: an HTML page with 200 (captive portal) is never taken as success', { 
     f.server.admin.clearFaults();
     const after = await f.sync();
     assert.equal(after.report.pending, 0, after.message);
-    assertExactlyOnce(f, [...expectedOf(sessions.slice(0, 3), 1), ...expectedOf(sessions.slice(3), 3)]);
+    assertExactlyOnce(f.server, [...expectedOf(sessions.slice(0, 3), 1), ...expectedOf(sessions.slice(3), 3)]);
   });
 });
 
 test('lua: an expired access token is refreshed in the middle of a sync', { skip }, async () => {
   let expired = false;
   let server: LuaFixture['server'] | null = null;
-  await withLua(
+  await withClosing(luaFixture(
     {
       profile: 'fork',
       onRequest: (entry) => {
@@ -167,7 +147,7 @@ test('lua: an expired access token is refreshed in the middle of a sync', { skip
           server.admin.expireTokens();
         }
       },
-    },
+    }),
     async (f) => {
       server = f.server;
       const sessions = sessionsFor(BOOKS.pride, 300);
@@ -178,7 +158,7 @@ test('lua: an expired access token is refreshed in the middle of a sync', { skip
       const log = f.server.admin.requests();
       assert.ok(log.some((r) => r.status === 401), 'a request met the expired token');
       assert.ok(log.some((r) => r.path === '/api/v1/auth/refresh' && r.status === 200), 'and the client refreshed it');
-      assertExactlyOnce(f, expectedOf(sessions, 1));
+      assertExactlyOnce(f.server, expectedOf(sessions, 1));
       const settings = (await f.lua('settings')).json;
       assert.equal(settings.booklore_password, undefined, 'after the first login only the tokens are kept');
       assert.ok(settings.booklore_refresh_token, 'the rotated refresh token is saved');
@@ -187,7 +167,7 @@ test('lua: an expired access token is refreshed in the middle of a sync', { skip
 });
 
 test('lua: a wrong password stops the sync and keeps the queue as it was', { skip }, async () => {
-  await withLua({ profile: 'fork', settings: { booklore_password: 'not-the-password' } }, async (f) => {
+  await withClosing(luaFixture({ profile: 'fork', settings: { booklore_password: 'not-the-password' } }), async (f) => {
     await f.enqueue(sessionsFor(BOOKS.pride, 5));
     const before = await f.pending();
     const result = await f.sync();
@@ -201,7 +181,7 @@ test('lua: a wrong password stops the sync and keeps the queue as it was', { ski
 });
 
 test('lua: lost acknowledgement (connection dropped after the server committed): no duplicate after the next sync', { skip }, async () => {
-  await withLua({ profile: 'fork' }, async (f) => {
+  await withClosing(luaFixture({ profile: 'fork' }), async (f) => {
     const sessions = [...sessionsFor(BOOKS.pride, 150), ...sessionsFor(BOOKS.nemo, 1, 1000)];
     await f.enqueue(sessions);
     const check = await f.lua('testConnection');
@@ -219,13 +199,13 @@ test('lua: lost acknowledgement (connection dropped after the server committed):
     const again = await f.sync({ grace: 2 });
     assert.equal(again.report.reconciled, 101, 'found on the server, not sent again');
     assert.equal(again.report.pending, 0);
-    assertExactlyOnce(f, [...expectedOf(sessions.slice(0, 150), 1), ...expectedOf(sessions.slice(150), 3)]);
+    assertExactlyOnce(f.server, [...expectedOf(sessions.slice(0, 150), 1), ...expectedOf(sessions.slice(150), 3)]);
     assert.equal((await f.history()).length, 151);
   });
 });
 
 test('lua: dropped before the server committed: uploaded once on retry', { skip }, async () => {
-  await withLua({ profile: 'fork' }, async (f) => {
+  await withClosing(luaFixture({ profile: 'fork' }), async (f) => {
     const sessions = sessionsFor(BOOKS.pride, 40);
     await f.enqueue(sessions);
     assert.equal((await f.lua('testConnection')).json.ok, true);
@@ -236,12 +216,12 @@ test('lua: dropped before the server committed: uploaded once on retry', { skip 
     const retry = await f.sync();
     assert.equal(retry.report.reconciled, 0, 'not on the server');
     assert.equal(retry.report.uploaded, 40, 'so uploaded on retry');
-    assertExactlyOnce(f, expectedOf(sessions, 1));
+    assertExactlyOnce(f.server, expectedOf(sessions, 1));
   });
 });
 
 test('lua: a server still storing a request the client gave up on (timeout) is not checked too early', { skip }, async () => {
-  await withLua({ profile: 'fork', settings: { timeout_seconds: 1 } }, async (f) => {
+  await withClosing(luaFixture({ profile: 'fork', settings: { timeout_seconds: 1 } }), async (f) => {
     const sessions = sessionsFor(BOOKS.pride, 30);
     await f.enqueue(sessions);
     f.server.admin.addFaults({ rules: ['delay=1500,path=/api/v1/reading-sessions/batch,count=1'] });
@@ -254,12 +234,12 @@ test('lua: a server still storing a request the client gave up on (timeout) is n
     assert.equal(f.server.admin.sessionCount(), 30, 'the late request was stored meanwhile');
     const late = await f.sync({ grace: 2 });
     assert.equal(late.report.reconciled, 30, late.message);
-    assertExactlyOnce(f, expectedOf(sessions, 1));
+    assertExactlyOnce(f.server, expectedOf(sessions, 1));
   });
 });
 
 test("lua: a poison session among 100: the other 99 land, the poison is parked with the server's reason", { skip }, async () => {
-  await withLua({ profile: 'fork' }, async (f) => {
+  await withClosing(luaFixture({ profile: 'fork' }), async (f) => {
     const sessions = sessionsFor(BOOKS.pride, 100);
     sessions[37] = { ...sessions[37]!, endLocation: 'POISON' };
     await f.enqueue(sessions);
@@ -270,7 +250,7 @@ test("lua: a poison session among 100: the other 99 land, the poison is parked w
     const [parked] = await f.pending();
     assert.equal(parked.state, 'parked');
     assert.match(parked.lastError, /rejected by the server: sessions\[\d+\]\.endLocation/);
-    assertExactlyOnce(f, expectedOf(sessions.filter((_, i) => i !== 37), 1));
+    assertExactlyOnce(f.server, expectedOf(sessions.filter((_, i) => i !== 37), 1));
     // parked sessions are not retried automatically, and come back with Retry Parked
     await f.sync();
     assert.equal(f.server.admin.sessionCount(), 99);
@@ -282,7 +262,7 @@ test("lua: a poison session among 100: the other 99 land, the poison is parked w
 });
 
 test('lua: a 400 without details is bisected until the invalid sessions are isolated', { skip }, async () => {
-  await withLua({ profile: 'fork' }, async (f) => {
+  await withClosing(luaFixture({ profile: 'fork' }), async (f) => {
     const sessions = sessionsFor(BOOKS.pride, 64);
     sessions[5] = { ...sessions[5]!, endLocation: 'POISON' };
     sessions[50] = { ...sessions[50]!, endLocation: 'POISON' };
@@ -291,12 +271,12 @@ test('lua: a 400 without details is bisected until the invalid sessions are isol
     const result = await f.sync();
     assert.equal(result.report.uploaded, 62);
     assert.equal(result.report.parked, 2);
-    assertExactlyOnce(f, expectedOf(sessions.filter((_, i) => i !== 5 && i !== 50), 1));
+    assertExactlyOnce(f.server, expectedOf(sessions.filter((_, i) => i !== 5 && i !== 50), 1));
   });
 });
 
 test('lua: after a 503 an automatic sync backs off; Sync Now does not wait', { skip }, async () => {
-  await withLua({ profile: 'fork' }, async (f) => {
+  await withClosing(luaFixture({ profile: 'fork' }), async (f) => {
     await f.enqueue(sessionsFor(BOOKS.pride, 10));
     assert.equal((await f.lua('testConnection')).json.ok, true);
     f.server.admin.addFaults({ rules: ['status=503,path=/api/v1/reading-sessions/batch,method=POST,count=2'] });
@@ -318,14 +298,14 @@ test('lua: after a 503 an automatic sync backs off; Sync Now does not wait', { s
 
 test('lua: KOReader login only (fork): uploads with x-auth headers', { skip }, async () => {
   const key = createHash('md5').update('reader').digest('hex');
-  await withLua({ profile: 'fork', settings: { booklore_username: null, booklore_password: null, koreader_username: 'reader', koreader_key: key } }, async (f) => {
+  await withClosing(luaFixture({ profile: 'fork', settings: { booklore_username: null, booklore_password: null, koreader_username: 'reader', koreader_key: key } }), async (f) => {
     const sessions = sessionsFor({ hash: BOOKS.pride.hash }, 5);
     await f.enqueue(sessions);
     const result = await f.sync();
     assert.equal(result.report.pending, 0, result.message);
     const posts = f.server.admin.requests().filter((r) => r.method === 'POST');
     assert.ok(posts.length > 0 && posts.every((r) => r.auth === 'koreader'));
-    assertExactlyOnce(f, expectedOf(sessions, 1));
+    assertExactlyOnce(f.server, expectedOf(sessions, 1));
     const check = await f.lua('testConnection');
     assert.equal(check.json.ok, true);
     assert.match(check.json.lines.join('\n'), /KOReader account: OK/);
@@ -334,7 +314,7 @@ test('lua: KOReader login only (fork): uploads with x-auth headers', { skip }, a
 });
 
 test('lua: sessions of a book the user cannot access are refused (404), counted, kept, and do not block other books', { skip }, async () => {
-  await withLua({ profile: 'fork' }, async (f) => {
+  await withClosing(luaFixture({ profile: 'fork' }), async (f) => {
     const blocked = sessionsFor(BOOKS.secret, 3);
     const fine = sessionsFor(BOOKS.pride, 3, 100);
     await f.enqueue([...blocked, ...fine]);
@@ -344,12 +324,12 @@ test('lua: sessions of a book the user cannot access are refused (404), counted,
     const left = await f.pending();
     assert.equal(left.length, 3);
     assert.ok(left.every((p) => p.retryCount === 1 && /Book not found with ID: 5/.test(p.lastError)));
-    assertExactlyOnce(f, expectedOf(fine, 1));
+    assertExactlyOnce(f.server, expectedOf(fine, 1));
   });
 });
 
 test('lua: a truncated answer (the server had answered) is checked on the server at the next sync, without waiting', { skip }, async () => {
-  await withLua({ profile: 'fork' }, async (f) => {
+  await withClosing(luaFixture({ profile: 'fork' }), async (f) => {
     const sessions = sessionsFor(BOOKS.pride, 20);
     await f.enqueue(sessions);
     f.server.admin.addFaults({ rules: ['truncate,path=/api/v1/reading-sessions/batch,count=1'] });
@@ -359,12 +339,12 @@ test('lua: a truncated answer (the server had answered) is checked on the server
     // The server had begun answering, so it is done with the request: no grace needed.
     const next = await f.sync({ grace: 60 });
     assert.equal(next.report.reconciled, 20, next.message);
-    assertExactlyOnce(f, expectedOf(sessions, 1));
+    assertExactlyOnce(f.server, expectedOf(sessions, 1));
   });
 });
 
 test('lua: a server name that does not resolve is "offline": nothing counted, nothing lost', { skip }, async () => {
-  await withLua({ profile: 'fork', settings: { server_url: 'http://booklore.invalid:6060' } }, async (f) => {
+  await withClosing(luaFixture({ profile: 'fork', settings: { server_url: 'http://booklore.invalid:6060' } }), async (f) => {
     await f.enqueue(sessionsFor(BOOKS.pride, 2));
     const result = await f.sync();
     assert.equal(result.report.stoppedBy, 'offline', result.message);

@@ -10,34 +10,14 @@ import Database from 'better-sqlite3';
 import { runSync } from '../src/app/run-sync.js';
 import { formatIsoUtc } from '../src/core/iso-time.js';
 import { CLI } from './helpers/cli.js';
-import { BASE_TIME, BOOKS, serverCopies, sessionsFor, syncFixture, type Fixture } from './helpers/sync-fixture.js';
+import { assertExactlyOnce, BASE_TIME, BOOKS, expectedOf, sessionsFor, syncFixture, withClosing } from './helpers/sync-fixture.js';
 
-async function withFixture(options: Parameters<typeof syncFixture>[0], run: (f: Fixture) => Promise<void>): Promise<void> {
-  const f = await syncFixture(options);
-  try {
-    await run(f);
-  } finally {
-    await f.close();
-  }
-}
 
-/** Every session queued in `expected` is on the server exactly once, and nothing else is. */
-function assertExactlyOnce(f: Fixture, expected: { bookId: number; startTime: number; endTime: number }[]): void {
-  const copies = serverCopies(f.server);
-  for (const s of expected) {
-    const key = `${s.bookId}|${formatIsoUtc(s.startTime)}|${formatIsoUtc(s.endTime)}`;
-    assert.equal(copies.get(key), 1, `${key} is on the server ${copies.get(key) ?? 0} times`);
-  }
-  assert.equal(f.server.admin.sessionCount(), expected.length, 'the server holds exactly the recorded sessions');
-}
 
-function expectedOf(sessions: ReturnType<typeof sessionsFor>, bookId: number) {
-  return sessions.map((s) => ({ bookId, startTime: s.startTime as number, endTime: s.endTime as number }));
-}
 
 for (const profile of ['fork', 'upstream'] as const) {
   test(`${profile}: offline → online drains everything, retry counts untouched while offline`, async () => {
-    await withFixture({ profile }, async (f) => {
+    await withClosing(syncFixture({ profile }), async (f) => {
       await f.server.goOffline();
       const recorded = await f.cli(['record', '--book-id', '1', '--start', '2026-03-01T10:00:00Z', '--end', '2026-03-01T10:40:00Z', '--start-location', '1', '--end-location', '20']);
       assert.equal(recorded.code, 0, 'an offline server never makes record fail');
@@ -57,7 +37,7 @@ for (const profile of ['fork', 'upstream'] as const) {
       assert.equal(online.report.pending, 0);
       assert.equal((await f.pending()).length, 0);
       assert.equal((await f.history()).length, 6);
-      assertExactlyOnce(f, [
+      assertExactlyOnce(f.server, [
         ...expectedOf(sessions, 2),
         { bookId: 1, startTime: Date.UTC(2026, 2, 1, 10) / 1000, endTime: Date.UTC(2026, 2, 1, 10, 40) / 1000 },
       ]);
@@ -66,7 +46,7 @@ for (const profile of ['fork', 'upstream'] as const) {
 }
 
 test('fork: sessions recorded by fingerprint are resolved by hash, one lookup per distinct hash; unknown hashes wait with a reason', async () => {
-  await withFixture({ profile: 'fork' }, async (f) => {
+  await withClosing(syncFixture({ profile: 'fork' }), async (f) => {
     const pride = sessionsFor({ hash: BOOKS.pride.hash }, 4);
     const nemo = sessionsFor({ hash: BOOKS.nemo.hash, type: 'CBX' }, 3, 100);
     const unknown = sessionsFor({ hash: 'ffffffffffffffffffffffffffffffff' }, 2, 200);
@@ -88,7 +68,7 @@ test('fork: sessions recorded by fingerprint are resolved by hash, one lookup pe
       assert.match(p.lastError, /book not found on server by hash/);
       assert.equal(p.retryCount, 0);
     }
-    assertExactlyOnce(f, [...expectedOf(pride, 1), ...expectedOf(nemo, 3)]);
+    assertExactlyOnce(f.server, [...expectedOf(pride, 1), ...expectedOf(nemo, 3)]);
     // the id is cached: a later session of the same book needs no lookup
     f.enqueue(sessionsFor({ hash: BOOKS.pride.hash }, 1, 300));
     const before = f.server.admin.requests().filter((r) => r.path.includes(BOOKS.pride.hash)).length;
@@ -99,7 +79,7 @@ test('fork: sessions recorded by fingerprint are resolved by hash, one lookup pe
 });
 
 test('fork: at most 100 sessions per batch, one book per batch', async () => {
-  await withFixture({ profile: 'fork' }, async (f) => {
+  await withClosing(syncFixture({ profile: 'fork' }), async (f) => {
     const a = sessionsFor(BOOKS.pride, 250);
     const b = sessionsFor(BOOKS.nemo, 30, 1000);
     const c = sessionsFor(BOOKS.mobyDick, 1, 2000);
@@ -113,12 +93,12 @@ test('fork: at most 100 sessions per batch, one book per batch', async () => {
     assert.deepEqual(batches.map((r) => [r.bookId, r.sessions]).sort(), [[1, 100], [1, 100], [1, 50], [3, 30]].sort());
     assert.ok(batches.every((r) => (r.sessions ?? 0) <= 100));
     assert.equal(posts.filter((r) => !r.path.endsWith('/batch')).length, 1, 'a lone session goes as a single POST');
-    assertExactlyOnce(f, [...expectedOf(a, 1), ...expectedOf(b, 3), ...expectedOf(c, 4)]);
+    assertExactlyOnce(f.server, [...expectedOf(a, 1), ...expectedOf(b, 3), ...expectedOf(c, 4)]);
   });
 });
 
 test('upstream: no batch endpoint → single uploads (202), remembered; fingerprint-only sessions wait for `attach`', async () => {
-  await withFixture({ profile: 'upstream' }, async (f) => {
+  await withClosing(syncFixture({ profile: 'upstream' }), async (f) => {
     const byId = sessionsFor(BOOKS.pride, 12);
     const byHash = sessionsFor({ hash: BOOKS.nemo.hash, type: 'CBX' }, 3, 500);
     f.enqueue([...byId, ...byHash]);
@@ -145,12 +125,12 @@ test('upstream: no batch endpoint → single uploads (202), remembered; fingerpr
     const second = await f.sync();
     assert.equal(second.code, 0, second.stderr);
     assert.equal(f.server.admin.requests().filter((r) => r.path.endsWith('/batch')).length, 1, 'remembered: the batch endpoint is not tried again');
-    assertExactlyOnce(f, [...expectedOf(byId, 1), ...expectedOf(byHash, 3)]);
+    assertExactlyOnce(f.server, [...expectedOf(byId, 1), ...expectedOf(byHash, 3)]);
   });
 });
 
 test('an HTML page with 200 (captive portal) is never taken as success', async () => {
-  await withFixture({ profile: 'fork' }, async (f) => {
+  await withClosing(syncFixture({ profile: 'fork' }), async (f) => {
     const sessions = [...sessionsFor(BOOKS.pride, 3), ...sessionsFor(BOOKS.nemo, 1, 100)];
     f.enqueue(sessions);
     f.server.admin.addFaults({ rules: ['html,path=/api/v1/reading-sessions*'] });
@@ -163,7 +143,7 @@ test('an HTML page with 200 (captive portal) is never taken as success', async (
     f.server.admin.clearFaults();
     const after = await f.sync();
     assert.equal(after.code, 0, after.stderr);
-    assertExactlyOnce(f, [...expectedOf(sessions.slice(0, 3), 1), ...expectedOf(sessions.slice(3), 3)]);
+    assertExactlyOnce(f.server, [...expectedOf(sessions.slice(0, 3), 1), ...expectedOf(sessions.slice(3), 3)]);
   });
 });
 
@@ -187,14 +167,14 @@ test('an expired access token is refreshed in the middle of a sync', async () =>
     const log = f.server.admin.requests();
     assert.ok(log.some((r) => r.status === 401), 'a request met the expired token');
     assert.ok(log.some((r) => r.path === '/api/v1/auth/refresh' && r.status === 200), 'and the client refreshed it');
-    assertExactlyOnce(f, expectedOf(sessions, 1));
+    assertExactlyOnce(f.server, expectedOf(sessions, 1));
   } finally {
     await f.close();
   }
 });
 
 test('a wrong password stops the sync with exit 4 and keeps the queue as it was', async () => {
-  await withFixture({ profile: 'fork', settings: { password: 'not-the-password' } }, async (f) => {
+  await withClosing(syncFixture({ profile: 'fork', settings: { password: 'not-the-password' } }), async (f) => {
     f.enqueue(sessionsFor(BOOKS.pride, 5));
     const before = await f.pending();
     const result = await f.sync();
@@ -207,7 +187,7 @@ test('a wrong password stops the sync with exit 4 and keeps the queue as it was'
 });
 
 test('lost acknowledgement (connection dropped after the server committed): no duplicate after the next sync', async () => {
-  await withFixture({ profile: 'fork' }, async (f) => {
+  await withClosing(syncFixture({ profile: 'fork' }), async (f) => {
     const sessions = [...sessionsFor(BOOKS.pride, 150), ...sessionsFor(BOOKS.nemo, 1, 1000)];
     f.enqueue(sessions);
     assert.equal((await f.cli(['test-connection'])).code, 0, 'capabilities are learned (and remembered) first');
@@ -226,13 +206,13 @@ test('lost acknowledgement (connection dropped after the server committed): no d
     const again = await f.sync([], { env });
     assert.equal(again.code, 0, again.stderr);
     assert.equal(again.report.reconciled, 101, 'found on the server, not sent again');
-    assertExactlyOnce(f, [...expectedOf(sessions.slice(0, 150), 1), ...expectedOf(sessions.slice(150), 3)]);
+    assertExactlyOnce(f.server, [...expectedOf(sessions.slice(0, 150), 1), ...expectedOf(sessions.slice(150), 3)]);
     assert.equal((await f.history()).length, 151);
   });
 });
 
 test('dropped before the server committed: uploaded once on retry', async () => {
-  await withFixture({ profile: 'fork' }, async (f) => {
+  await withClosing(syncFixture({ profile: 'fork' }), async (f) => {
     const sessions = sessionsFor(BOOKS.pride, 40);
     f.enqueue(sessions);
     assert.equal((await f.cli(['test-connection'])).code, 0);
@@ -244,12 +224,12 @@ test('dropped before the server committed: uploaded once on retry', async () => 
     assert.equal(retry.code, 0, retry.stderr);
     assert.equal(retry.report.reconciled, 0, 'not on the server');
     assert.equal(retry.report.uploaded, 40, 'so uploaded on retry');
-    assertExactlyOnce(f, expectedOf(sessions, 1));
+    assertExactlyOnce(f.server, expectedOf(sessions, 1));
   });
 });
 
 test('a server still storing a request the client gave up on (timeout): it is not checked too early, so no duplicate', async () => {
-  await withFixture({ profile: 'fork', settings: { timeoutSeconds: 1 } }, async (f) => {
+  await withClosing(syncFixture({ profile: 'fork', settings: { timeoutSeconds: 1 } }), async (f) => {
     const sessions = sessionsFor(BOOKS.pride, 30);
     f.enqueue(sessions);
     // The server takes 4 s; the client gives up after 1 s; a check is allowed 5 s after that.
@@ -265,12 +245,12 @@ test('a server still storing a request the client gave up on (timeout): it is no
     const late = await f.sync([], { env });
     assert.equal(late.code, 0, late.stderr);
     assert.equal(late.report.reconciled, 30);
-    assertExactlyOnce(f, expectedOf(sessions, 1));
+    assertExactlyOnce(f.server, expectedOf(sessions, 1));
   });
 });
 
 test('a poison session among 100: the other 99 land, the poison is parked with the server\'s reason', async () => {
-  await withFixture({ profile: 'fork' }, async (f) => {
+  await withClosing(syncFixture({ profile: 'fork' }), async (f) => {
     const sessions = sessionsFor(BOOKS.pride, 100);
     sessions[37] = { ...sessions[37]!, endLocation: 'POISON' };
     f.enqueue(sessions);
@@ -283,7 +263,7 @@ test('a poison session among 100: the other 99 land, the poison is parked with t
     assert.equal(parked.state, 'parked');
     assert.match(parked.lastError, /rejected by the server: sessions\[\d+\]\.endLocation/);
     const good = sessions.filter((_, i) => i !== 37);
-    assertExactlyOnce(f, expectedOf(good, 1));
+    assertExactlyOnce(f.server, expectedOf(good, 1));
     // parked sessions are not retried automatically, and come back with `retry`
     await f.sync();
     assert.equal(f.server.admin.sessionCount(), 99);
@@ -295,7 +275,7 @@ test('a poison session among 100: the other 99 land, the poison is parked with t
 });
 
 test('a 400 without details is bisected until the invalid session is isolated', async () => {
-  await withFixture({ profile: 'fork' }, async (f) => {
+  await withClosing(syncFixture({ profile: 'fork' }), async (f) => {
     const sessions = sessionsFor(BOOKS.pride, 64);
     sessions[5] = { ...sessions[5]!, endLocation: 'POISON' };
     sessions[50] = { ...sessions[50]!, endLocation: 'POISON' };
@@ -306,12 +286,12 @@ test('a 400 without details is bisected until the invalid session is isolated', 
     assert.equal(result.report.parked, 2);
     const batches = f.server.admin.requests().filter((r) => r.path.endsWith('/batch') && (r.sessions ?? 0) > 0);
     assert.ok(batches.length <= 2 * 2 * Math.ceil(Math.log2(64)) + 1, `bisection used ${batches.length} requests`);
-    assertExactlyOnce(f, expectedOf(sessions.filter((_, i) => i !== 5 && i !== 50), 1));
+    assertExactlyOnce(f.server, expectedOf(sessions.filter((_, i) => i !== 5 && i !== 50), 1));
   });
 });
 
 test('a 503 storm: automatic syncs back off (with jitter) and then succeed; Sync Now does not wait', async () => {
-  await withFixture({ profile: 'fork' }, async (f) => {
+  await withClosing(syncFixture({ profile: 'fork' }), async (f) => {
     const sessions = sessionsFor(BOOKS.pride, 10);
     f.enqueue(sessions);
     assert.equal((await f.cli(['test-connection'])).code, 0);
@@ -354,7 +334,7 @@ test('a 503 storm: automatic syncs back off (with jitter) and then succeed; Sync
       const after = await automaticNow();
       assert.equal(after.uploaded, 10, 'once the backoff has passed, an automatic sync succeeds');
       assert.equal(batchPosts().length, 3, 'no hammering: one request per backoff period');
-      assertExactlyOnce(f, expectedOf(sessions, 1));
+      assertExactlyOnce(f.server, expectedOf(sessions, 1));
       assert.equal((await f.history()).length, 10);
     } finally {
       delete process.env.BOOKLORE_SYNC_BACKOFF_BASE_SECONDS;
@@ -363,25 +343,25 @@ test('a 503 storm: automatic syncs back off (with jitter) and then succeed; Sync
 });
 
 test('two `sync` processes started at once upload every session once', async () => {
-  await withFixture({ profile: 'fork', latencyMs: 5 }, async (f) => {
+  await withClosing(syncFixture({ profile: 'fork', latencyMs: 5 }), async (f) => {
     const sessions = [...sessionsFor(BOOKS.pride, 300), ...sessionsFor(BOOKS.nemo, 120, 1000), ...sessionsFor(BOOKS.mobyDick, 7, 2000)];
     f.enqueue(sessions);
     const [a, b] = await Promise.all([f.sync(), f.sync()]);
     assert.equal(a.code, 0, a.stderr);
     assert.equal(b.code, 0, b.stderr);
     assert.equal(a.report.uploaded + b.report.uploaded, 427);
-    assertExactlyOnce(f, [...expectedOf(sessions.slice(0, 300), 1), ...expectedOf(sessions.slice(300, 420), 3), ...expectedOf(sessions.slice(420), 4)]);
+    assertExactlyOnce(f.server, [...expectedOf(sessions.slice(0, 300), 1), ...expectedOf(sessions.slice(300, 420), 3), ...expectedOf(sessions.slice(420), 4)]);
   });
 });
 
 test('KOReader login only (fork): uploads with x-auth headers; an unknown outcome is re-sent unverified, as documented', async () => {
-  await withFixture({ profile: 'fork', settings: { username: undefined, password: undefined, koreaderUsername: 'reader', koreaderKey: createHash('md5').update('reader').digest('hex') } }, async (f) => {
+  await withClosing(syncFixture({ profile: 'fork', settings: { username: undefined, password: undefined, koreaderUsername: 'reader', koreaderKey: createHash('md5').update('reader').digest('hex') } }), async (f) => {
     const sessions = sessionsFor({ hash: BOOKS.pride.hash }, 5);
     f.enqueue(sessions);
     const result = await f.sync();
     assert.equal(result.code, 0, result.stderr);
     assert.ok(f.server.admin.requests().filter((r) => r.method === 'POST').every((r) => r.auth === 'koreader'));
-    assertExactlyOnce(f, expectedOf(sessions, 1));
+    assertExactlyOnce(f.server, expectedOf(sessions, 1));
     const check = await f.cli(['test-connection']);
     assert.equal(check.code, 0, check.stderr);
     assert.match(check.stderr, /only a KOReader login is configured: .*may be duplicated/);
@@ -389,7 +369,7 @@ test('KOReader login only (fork): uploads with x-auth headers; an unknown outcom
 });
 
 test('sessions of a book the user cannot access are refused (404), counted, kept, and do not block other books', async () => {
-  await withFixture({ profile: 'fork' }, async (f) => {
+  await withClosing(syncFixture({ profile: 'fork' }), async (f) => {
     const blocked = sessionsFor(BOOKS.secret, 3);
     const fine = sessionsFor(BOOKS.pride, 3, 100);
     f.enqueue([...blocked, ...fine]);
@@ -400,12 +380,12 @@ test('sessions of a book the user cannot access are refused (404), counted, kept
     const left = await f.pending();
     assert.equal(left.length, 3);
     assert.ok(left.every((p) => p.retryCount === 1 && /Book not found with ID: 5/.test(p.lastError)));
-    assertExactlyOnce(f, expectedOf(fine, 1));
+    assertExactlyOnce(f.server, expectedOf(fine, 1));
   });
 });
 
 test('a session already in the history is not uploaded again, even if queued a second time behind our back', async () => {
-  await withFixture({ profile: 'fork' }, async (f) => {
+  await withClosing(syncFixture({ profile: 'fork' }), async (f) => {
     const [session] = sessionsFor(BOOKS.pride, 1);
     f.enqueue([session!]);
     assert.equal((await f.sync()).code, 0);
@@ -425,7 +405,7 @@ test('a session already in the history is not uploaded again, even if queued a s
 });
 
 test('a long sync shows a progress bar on a terminal, and none with --quiet, --json or without a terminal', async () => {
-  await withFixture({ profile: 'fork', latencyMs: 20 }, async (f) => {
+  await withClosing(syncFixture({ profile: 'fork', latencyMs: 20 }), async (f) => {
     f.enqueue(sessionsFor(BOOKS.pride, 900));
     // asynchronously: the server runs in this process and must keep answering
     const onTerminal = async (args: string) =>

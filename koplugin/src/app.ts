@@ -14,6 +14,7 @@ import { historyToJson, pendingToJson } from '../../src/store/session-rows.js';
 import { SqliteSyncStore } from '../../src/store/sqlite-sync-store.js';
 import { SyncLease } from '../../src/store/sync-lease.js';
 import type { Tokens } from '../../src/core/booklore/answer-shapes.js';
+import { credentialsFrom } from '../../src/core/booklore/authenticator.js';
 import { BookLoreClient } from '../../src/core/booklore/booklore-client.js';
 import { normalizeServerUrl } from '../../src/core/booklore/server-url.js';
 import { luaAnswerShapes } from './answer-shapes.js';
@@ -418,15 +419,7 @@ export class BookloreSyncApp {
     };
     return new BookLoreClient(
       settings.server ?? '',
-      {
-        mode: 'auto',
-        username: settings.username,
-        password: settings.password,
-        refreshToken: settings.refreshToken,
-        accessToken: settings.accessToken,
-        koreaderUsername: settings.koreaderUsername,
-        koreaderKey: settings.koreaderKey,
-      },
+      credentialsFrom('auto', settings),
       { http, json: luaJson, shapes: luaAnswerShapes, wording: PLUGIN_WORDING, random: this.random },
       onTokens,
     );

@@ -1,4 +1,5 @@
 // Builds the BookLore client from the saved settings; refreshed tokens are saved back (0600).
+import { credentialsFrom } from '../core/booklore/authenticator.js';
 import type { BookLoreClient } from '../core/booklore/booklore-client.js';
 import { createBookLoreClient } from '../booklore/create-client.js';
 import { updateSettings, type Settings } from '../config/settings.js';
@@ -21,15 +22,7 @@ export function connect(home: string, settings: Settings, warn: (server: string)
   if (settings.insecureTls && settings.server.startsWith('https:')) warn(settings.server);
   return createBookLoreClient(
     settings.server,
-    {
-      mode: settings.auth,
-      username: settings.username,
-      password: settings.password,
-      refreshToken: settings.refreshToken,
-      accessToken: settings.accessToken,
-      koreaderUsername: settings.koreaderUsername,
-      koreaderKey: settings.koreaderKey,
-    },
+    credentialsFrom(settings.auth, settings),
     { timeoutMs: settings.timeoutSeconds * 1000, insecureTls: settings.insecureTls },
     (tokens) => updateSettings(home, (current) => ({ ...current, ...tokens })),
   );

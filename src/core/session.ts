@@ -32,19 +32,23 @@ export interface SessionInput {
   koreaderBookId?: number | null;
 }
 
-/** A validated session: times are whole epoch seconds, progress is 0–100. */
-export interface Session {
-  bookId: number | null;
-  bookHash: string | null;
-  bookType: BookType;
-  startTime: number;
-  endTime: number;
+/** What a session measured, the same in every shape a session takes. */
+export interface ReadingMeasures {
   durationSeconds: number;
   startProgress: number | null;
   endProgress: number | null;
   progressDelta: number | null;
   startLocation: string | null;
   endLocation: string | null;
+}
+
+/** A validated session: times are whole epoch seconds, progress is 0–100. */
+export interface Session extends ReadingMeasures {
+  bookId: number | null;
+  bookHash: string | null;
+  bookType: BookType;
+  startTime: number;
+  endTime: number;
   bookTitle: string | null;
   koreaderBookId: number | null;
 }

@@ -4,13 +4,8 @@ import { formatIsoUtc } from '../core/iso-time.js';
 
 export type UploadState = 'queued' | 'sending' | 'parked';
 
-export interface PendingRow {
-  id: number;
-  book_id: number | null;
-  book_hash: string;
-  book_type: string | null;
-  book_title: string | null;
-  koreader_book_id: number | null;
+/** The reading itself, in the columns both session tables share (the plugin's names and formats). */
+export interface SessionColumns {
   start_time: string;
   end_time: string;
   duration_seconds: number;
@@ -20,6 +15,15 @@ export interface PendingRow {
   start_location: string | null;
   end_location: string | null;
   created_at: number | null;
+}
+
+export interface PendingRow extends SessionColumns {
+  id: number;
+  book_id: number | null;
+  book_hash: string;
+  book_type: string | null;
+  book_title: string | null;
+  koreader_book_id: number | null;
   retry_count: number | null;
   last_retry_at: number | null;
   upload_state: UploadState;
@@ -28,22 +32,13 @@ export interface PendingRow {
   source: string | null;
 }
 
-export interface HistoryRow {
+export interface HistoryRow extends SessionColumns {
   id: number;
   koreader_book_id: number;
   koreader_book_title: string;
   book_id: number | null;
   book_hash: string | null;
   book_type: string | null;
-  start_time: string;
-  end_time: string;
-  duration_seconds: number;
-  start_progress: number | null;
-  end_progress: number | null;
-  progress_delta: number | null;
-  start_location: string | null;
-  end_location: string | null;
-  created_at: number | null;
   synced_at: number | null;
   server_session_id: number | null;
   queue_id: number | null;

@@ -4,10 +4,9 @@ import type Database from 'better-sqlite3';
 import type { BookType } from './book-types.js';
 import { applySeed } from './database.js';
 import type { ActiveFaultRule, FaultPlan, FaultRule } from './faults.js';
-import { javaFloat } from './java-float.js';
-import { formatEpochSeconds } from './java-time.js';
 import type { RequestLog, RequestLogEntry } from './request-log.js';
 import type { SeedData } from './seed.js';
+import { sessionView, type SessionView } from './session-row-view.js';
 import type { BookRow, ServerStore } from './server-store.js';
 
 export interface AdminBook {
@@ -26,23 +25,11 @@ export interface AdminBook {
   accessibleTo: string[];
 }
 
-export interface AdminSession {
-  id: number;
+export interface AdminSession extends SessionView {
   userId: number;
   username: string;
-  bookId: number;
   bookTitle: string;
-  bookType: BookType;
-  startTime: string;
-  endTime: string;
-  durationSeconds: number;
   durationFormatted: string | null;
-  startProgress: number | null;
-  endProgress: number | null;
-  progressDelta: number | null;
-  startLocation: string | null;
-  endLocation: string | null;
-  createdAt: string;
 }
 
 export interface FaultsInput {
@@ -131,24 +118,18 @@ export class ServerAdmin {
       .allSessions()
       .filter((row) => filter.bookId === undefined || row.book_id === filter.bookId)
       .filter((row) => filter.username === undefined || usernames.get(row.user_id) === filter.username)
-      .map((row) => ({
-        id: row.id,
-        userId: row.user_id,
-        username: usernames.get(row.user_id) ?? '',
-        bookId: row.book_id,
-        bookTitle: titles.get(row.book_id) ?? '',
-        bookType: row.book_type,
-        startTime: formatEpochSeconds(row.start_time),
-        endTime: formatEpochSeconds(row.end_time),
-        durationSeconds: row.duration_seconds,
-        durationFormatted: row.duration_formatted,
-        startProgress: javaFloat(row.start_progress),
-        endProgress: javaFloat(row.end_progress),
-        progressDelta: javaFloat(row.progress_delta),
-        startLocation: row.start_location,
-        endLocation: row.end_location,
-        createdAt: row.created_at,
-      }));
+      .map((row) => {
+        const { id, bookId, ...rest } = sessionView(row);
+        return {
+          id,
+          userId: row.user_id,
+          username: usernames.get(row.user_id) ?? '',
+          bookId,
+          bookTitle: titles.get(row.book_id) ?? '',
+          ...rest,
+          durationFormatted: row.duration_formatted,
+        };
+      });
   }
 
   sessionCount(): number {

@@ -1,5 +1,7 @@
 // A data directory wired to a bundled BookLore server on 127.0.0.1, for sync tests: a real queue
 // file, a real server, and the real CLI run as a subprocess.
+import assert from 'node:assert/strict';
+import { formatIsoUtc } from '../../src/core/iso-time.js';
 import { saveSettings, SettingsSchema, type Settings } from '../../src/config/settings.js';
 import { validateSession, type SessionInput } from '../../src/core/session.js';
 import { LocalStore } from '../../src/store/local-store.js';
@@ -111,4 +113,29 @@ export function serverCopies(server: TestServer): Map<string, number> {
     copies.set(key, (copies.get(key) ?? 0) + 1);
   }
   return copies;
+}
+
+/** Every session in `expected` is on the server exactly once, and nothing else is (the invariant). */
+export function assertExactlyOnce(server: TestServer, expected: { bookId: number; startTime: number; endTime: number }[]): void {
+  const copies = serverCopies(server);
+  for (const s of expected) {
+    const key = `${s.bookId}|${formatIsoUtc(s.startTime)}|${formatIsoUtc(s.endTime)}`;
+    assert.equal(copies.get(key), 1, `${key} is on the server ${copies.get(key) ?? 0} times`);
+  }
+  assert.equal(server.admin.sessionCount(), expected.length, 'the server holds exactly the recorded sessions');
+}
+
+/** The server-side keys of sessions made by sessionsFor, once their book is `bookId`. */
+export function expectedOf(sessions: ReturnType<typeof sessionsFor>, bookId: number) {
+  return sessions.map((s) => ({ bookId, startTime: s.startTime as number, endTime: s.endTime as number }));
+}
+
+/** Runs `body` with a fixture and always closes it. */
+export async function withClosing<F extends { close(): Promise<void> }>(fixture: Promise<F>, body: (f: F) => Promise<void>): Promise<void> {
+  const f = await fixture;
+  try {
+    await body(f);
+  } finally {
+    await f.close();
+  }
 }

@@ -20,6 +20,19 @@ export interface Credentials {
   koreaderKey?: string | null;
 }
 
+/** The credentials out of stored settings that use the same names (the CLI's file, the plugin's settings). */
+export function credentialsFrom(mode: Credentials['mode'], stored: Omit<Credentials, 'mode'>): Credentials {
+  return {
+    mode,
+    username: stored.username,
+    password: stored.password,
+    refreshToken: stored.refreshToken,
+    accessToken: stored.accessToken,
+    koreaderUsername: stored.koreaderUsername,
+    koreaderKey: stored.koreaderKey,
+  };
+}
+
 export type AuthHeaders = { ok: true; headers: Record<string, string> } | Failed;
 
 /** What the authenticator needs: where to send its requests and how to read and word them. */

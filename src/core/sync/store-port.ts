@@ -1,8 +1,9 @@
 // The durable queue as the sync engine sees it. Each method is one transaction in the adapter,
 // so a crash between two calls leaves the queue in a state the next sync understands.
+import type { ReadingMeasures } from '../session.js';
 
 /** A queued session as stored: not trusted (the plugin may have written it), re-validated before sending. */
-export interface QueuedSession {
+export interface QueuedSession extends ReadingMeasures {
   id: number;
   bookId: number | null;
   bookHash: string | null;
@@ -10,12 +11,6 @@ export interface QueuedSession {
   bookTitle: string | null;
   startTime: string;
   endTime: string;
-  durationSeconds: number;
-  startProgress: number | null;
-  endProgress: number | null;
-  progressDelta: number | null;
-  startLocation: string | null;
-  endLocation: string | null;
   retryCount: number;
   /** The same book, start and end is already in the history: uploading again would duplicate it. */
   alreadyUploaded: boolean;

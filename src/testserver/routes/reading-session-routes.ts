@@ -10,9 +10,9 @@ import {
   validationError,
 } from '../error-responses.js';
 import { emptyResponse, jsonResponse, type ApiRequest, type ApiResponse } from '../http-exchange.js';
-import { javaFloat } from '../java-float.js';
-import { formatEpochSeconds, formatInstant, formatLocalDateTime, isBefore } from '../java-time.js';
+import { formatInstant, formatLocalDateTime, isBefore } from '../java-time.js';
 import type { BookRow, NewSession, SessionRow, UserRow } from '../server-store.js';
+import { sessionView } from '../session-row-view.js';
 import {
   MalformedBody,
   mapBatchRequest,
@@ -147,21 +147,8 @@ function intParam(request: ApiRequest, name: string, fallback: number): number |
 
 function sessionResponse(row: SessionRow, book: BookRow): Record<string, unknown> {
   // §1.1 ReadingSessionResponse: durationFormatted is stored but not returned.
-  return {
-    id: row.id,
-    bookId: row.book_id,
-    bookTitle: book.title,
-    bookType: row.book_type,
-    startTime: formatEpochSeconds(row.start_time),
-    endTime: formatEpochSeconds(row.end_time),
-    durationSeconds: row.duration_seconds,
-    startProgress: javaFloat(row.start_progress),
-    endProgress: javaFloat(row.end_progress),
-    progressDelta: javaFloat(row.progress_delta),
-    startLocation: row.start_location,
-    endLocation: row.end_location,
-    createdAt: row.created_at,
-  };
+  const { id, bookId, ...rest } = sessionView(row);
+  return { id, bookId, bookTitle: book.title, ...rest };
 }
 
 const listForBook: Route = {
