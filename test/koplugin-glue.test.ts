@@ -5,7 +5,7 @@
 // the right engine calls, and loading the plugin finds every module it requires. The checks
 // themselves are in koplugin/test/glue.lua.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { DEFAULT_SEED, seedBookBytes, start } from '../src/testserver/index.js';
@@ -44,6 +44,12 @@ test('KOReader glue: events, menu, dispatcher action and module loading (koplugi
     assert.equal(keys.size, sessions.length, 'no session twice');
     assert.ok(sessions.length >= 6);
     assert.ok(sessions.every((s) => s.bookId === 1));
+    // The accounts and the queue are the owner's only, as in the Node tool (chmod through LuaJIT's FFI).
+    const files = readdirSync(dir.path).filter((name) => name.startsWith('booklore-sync'));
+    assert.ok(files.includes('booklore-sync-plugin.lua') && files.includes('booklore-sync.sqlite'), files.join(', '));
+    for (const name of files) {
+      assert.equal((statSync(join(dir.path, name)).mode & 0o777).toString(8), '600', `${name} is readable by others`);
+    }
   } finally {
     await server.close();
     dir.cleanup();

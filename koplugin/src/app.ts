@@ -22,6 +22,7 @@ import { PLUGIN_WORDING } from './client-wording.js';
 import { md5Hex, partialMd5OfFile } from './fingerprint.js';
 import { HttpTransport } from './http.js';
 import { luaJson } from './json.js';
+import { restrictToOwner } from './file-mode.js';
 import { luaLeaseEnvironment } from './process-info.js';
 import { DATABASE_FILE, describeSqliteFailure, openQueueDatabase, PluginError } from './queue-database.js';
 import type { Database } from './sqlite.js';
@@ -32,6 +33,8 @@ export interface SettingsStore {
   saveSetting(key: string, value: unknown): unknown;
   delSetting(key: string): unknown;
   flush(): unknown;
+  /** Where LuaSettings keeps them (its `file` field). */
+  file?: string;
 }
 
 export type LogLevel = 'dbg' | 'info' | 'warn' | 'err';
@@ -277,6 +280,9 @@ export class BookloreSyncApp {
 
   private flush(): void {
     this.options.settings.flush();
+    // The accounts are in this file: the owner's only, like the Node tool's settings.
+    const file = this.options.settings.file;
+    if (typeof file === 'string') restrictToOwner(file);
   }
 
   setServer(url: string): { ok: boolean; message: string } {

@@ -3,6 +3,7 @@
 // sets the durability settings, and brings the schema up to date in one transaction, running the
 // very same migration code (src/store/plugin-schema.ts, src/store/our-migrations.ts) through the
 // SqlDatabase port implemented in ./sqlite.ts.
+import { restrictToOwner } from './file-mode.js';
 import { MIGRATIONS_TABLE, OUR_SCHEMA_VERSION, applyOurMigrations, ourSchemaVersion } from '../../src/store/our-migrations.js';
 import { PLUGIN_SCHEMA_VERSION, pluginSchemaVersion, upgradePluginSchema } from '../../src/store/plugin-schema.js';
 import { Database, sqliteErrorCode } from './sqlite.js';
@@ -70,6 +71,8 @@ export function openQueueDatabase(path: string, options: OpenOptions): Database 
   } catch (err) {
     throw describeSqliteFailure(path, err);
   }
+  // Before the first write: SQLite gives its -wal and -shm files the database file's mode.
+  restrictToOwner(path);
   try {
     const { kind, tables } = classify(db);
     if (kind === 'foreign') {
