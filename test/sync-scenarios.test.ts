@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { runSync } from '../src/app/run-sync.js';
 import { formatIsoUtc } from '../src/core/iso-time.js';
 import { CLI } from './helpers/cli.js';
+import { readingRun, writeKoreaderStatistics } from './helpers/koreader-stats-db.js';
 import { assertExactlyOnce, BASE_TIME, BOOKS, expectedOf, sessionsFor, syncFixture, withClosing } from './helpers/sync-fixture.js';
 
 
@@ -421,5 +422,34 @@ test('a long sync shows a progress bar on a terminal, and none with --quiet, --j
     const piped = await f.cli(['sync']);
     assert.equal(piped.code, 0);
     assert.doesNotMatch(piped.stderr, /Uploading/);
+  });
+});
+
+test("imported sessions carry the server's book type, also when the book id comes from an earlier lookup", async () => {
+  await withClosing(syncFixture({ profile: 'fork' }), async (f) => {
+    // KOReader's statistics keep a title, not a file name: the import can only guess EPUB.
+    const book = { id: 1, title: 'The Art of War', md5: BOOKS.artOfWar.hash, pages: 120 };
+    const first = join(f.home, 'statistics-1.sqlite3');
+    writeKoreaderStatistics(first, { books: [book], rows: readingRun(1, { start: BASE_TIME, firstPage: 1, pages: 5, secondsPerPage: 60, totalPages: 120 }) });
+    const imported = await f.cli(['import-koreader-stats', first, '--include-open']);
+    assert.equal(imported.code, 0, imported.stderr);
+    assert.equal((await f.sync()).code, 0); // resolved by a hash lookup, which gives the type
+
+    // A day later, more of the same book: its id now comes from what the first sync learned.
+    const second = join(f.home, 'statistics-2.sqlite3');
+    writeKoreaderStatistics(second, {
+      books: [book],
+      rows: [
+        ...readingRun(1, { start: BASE_TIME, firstPage: 1, pages: 5, secondsPerPage: 60, totalPages: 120 }),
+        ...readingRun(1, { start: BASE_TIME + 86_400, firstPage: 6, pages: 5, secondsPerPage: 60, totalPages: 120 }),
+      ],
+    });
+    const again = await f.cli(['--json', 'import-koreader-stats', second, '--include-open']);
+    assert.equal(JSON.parse(again.stdout).queued, 1, again.stderr);
+    const synced = await f.sync();
+    assert.equal(synced.code, 0, synced.stderr);
+    assert.equal(synced.report.uploaded, 1);
+    const sessions = f.server.admin.sessions({ bookId: BOOKS.artOfWar.id });
+    assert.deepEqual(sessions.map((s) => s.bookType), ['PDF', 'PDF']);
   });
 });

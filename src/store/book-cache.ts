@@ -46,9 +46,9 @@ export class BookCache {
     this.statements.upsert.run({ path, hash, title, now: this.nowSeconds() });
   }
 
-  /** The same fact in our per-server table, which sync consults first. */
-  rememberServerBookId(server: string, hash: string, bookId: number): void {
-    this.statements.rememberServer.run({ server: withoutTrailingSlashes(server), hash, bookId, now: this.nowSeconds() });
+  /** The same fact in our per-server table, which sync consults first; with the book's type when the server gave it. */
+  rememberServerBookId(server: string, hash: string, bookId: number, bookType: string | null = null): void {
+    this.statements.rememberServer.run({ server: withoutTrailingSlashes(server), hash, bookId, bookType, now: this.nowSeconds() });
   }
 
   setBookIdForHash(hash: string, bookId: number): void {

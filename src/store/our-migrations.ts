@@ -71,6 +71,15 @@ export const OUR_MIGRATIONS: Migration[] = [
       'ALTER TABLE pending_sessions ADD COLUMN reconcile_after INTEGER',
     ],
   },
+  {
+    version: 5,
+    description: "the server's book type with each book id learned by hash",
+    sql: [
+      // Imports only guess the type; a hash resolved from this table (not by a lookup) needs the
+      // type the lookup once gave, or later imports of the book would keep the guess.
+      'ALTER TABLE bls_book_hashes ADD COLUMN book_type TEXT',
+    ],
+  },
 ];
 
 export const OUR_SCHEMA_VERSION = OUR_MIGRATIONS[OUR_MIGRATIONS.length - 1]?.version ?? 0;

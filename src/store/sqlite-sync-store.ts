@@ -2,7 +2,7 @@
 // as a JSON array (json_each) so a batch of 100 is one statement, not 100. Written against the
 // SqlDatabase port: the Node tool and the KOReader plugin settle sessions with this same code.
 import { integerText } from '../core/booklore/integer-text.js';
-import type { Backoff, Capabilities, InFlightGroup, QueuedSession, SyncStore, UploadGroup } from '../core/sync/store-port.js';
+import type { Backoff, Capabilities, InFlightGroup, KnownBook, QueuedSession, SyncStore, UploadGroup } from '../core/sync/store-port.js';
 import { BookCache } from './book-cache.js';
 import { idsJson, type SqlDatabase } from './sql-database.js';
 import { SYNC_STORE_SQL as SQL } from './sql/sync-store-sql.js';
@@ -38,7 +38,7 @@ export class SqliteSyncStore implements SyncStore {
       inFlight: db.prepare(SQL.inFlight),
       inFlightCount: db.prepare(SQL.inFlightCount).pluck(),
       unresolved: db.prepare(SQL.unresolved),
-      knownOnServer: db.prepare(SQL.knownOnServer).pluck(),
+      knownOnServer: db.prepare(SQL.knownOnServer),
       knownInCache: db.prepare(SQL.knownInCache).pluck(),
       assign: db.prepare(SQL.assign),
       noteUnresolved: db.prepare(SQL.noteUnresolved),
@@ -84,15 +84,16 @@ export class SqliteSyncStore implements SyncStore {
     return this.s.unresolved.all() as { hash: string; title: string | null }[];
   }
 
-  knownBookId(hash: string): number | null {
-    const onServer = this.s.knownOnServer.get(this.serverKey, hash) as number | undefined;
-    if (onServer !== undefined) return onServer;
-    return (this.s.knownInCache.get(hash) as number | undefined) ?? null;
+  knownBook(hash: string): KnownBook | null {
+    const onServer = this.s.knownOnServer.get(this.serverKey, hash) as KnownBook | undefined;
+    if (onServer !== undefined) return { bookId: onServer.bookId, bookType: onServer.bookType ?? null };
+    const inCache = this.s.knownInCache.get(hash) as number | undefined;
+    return inCache === undefined ? null : { bookId: inCache, bookType: null };
   }
 
   assignBookId(hash: string, bookId: number, book: { title: string | null; bookType: string | null }): number {
     return this.db.transaction(() => {
-      this.books.rememberServerBookId(this.serverKey, hash, bookId);
+      this.books.rememberServerBookId(this.serverKey, hash, bookId, book.bookType);
       this.books.setBookIdForHash(hash, bookId);
       return this.s.assign.run({ bookId, hash, title: book.title, bookType: book.bookType }).changes;
     }).deferred();

@@ -16,6 +16,11 @@ export interface QueuedSession extends ReadingMeasures {
   alreadyUploaded: boolean;
 }
 
+export interface KnownBook {
+  bookId: number;
+  bookType: string | null;
+}
+
 export interface UploadGroup {
   bookId: number;
   count: number;
@@ -46,8 +51,8 @@ export interface SyncStore {
   inFlight(now: number, graceSeconds: number): InFlightGroup[];
   /** Distinct fingerprints of queued sessions that have no book id yet (S3). */
   unresolvedHashes(): { hash: string; title: string | null }[];
-  /** A book id learned earlier for this fingerprint, if any. */
-  knownBookId(hash: string): number | null;
+  /** A book learned earlier for this fingerprint, if any, with its type when the server gave it. */
+  knownBook(hash: string): KnownBook | null;
   /**
    * Stores the id on every queued session with this fingerprint and caches it; returns how many.
    * The server's title fills a missing one; its book type replaces a guessed one (imports).

@@ -215,9 +215,9 @@ export class SyncEngine {
   private async resolveHashes(): Promise<boolean> {
     const { store, api } = this.deps;
     for (const { hash } of store.unresolvedHashes()) {
-      const known = store.knownBookId(hash);
+      const known = store.knownBook(hash);
       if (known !== null) {
-        this.report.resolved += store.assignBookId(hash, known, { title: null, bookType: null });
+        this.report.resolved += store.assignBookId(hash, known.bookId, { title: null, bookType: known.bookType });
         continue;
       }
       // Automatic syncs trust what was learned; Sync Now asks again, so a lookup that was wrongly

@@ -15,7 +15,12 @@ export const BOOK_CACHE_SQL = {
           last_accessed = excluded.last_accessed,
           updated_at = excluded.updated_at`,
   setBookId: 'UPDATE book_cache SET book_id = ?, updated_at = ? WHERE file_hash = ?',
-  rememberServer: `INSERT INTO bls_book_hashes (server_url, book_hash, book_id, resolved_at) VALUES (@server, @hash, @bookId, @now)
-        ON CONFLICT(server_url, book_hash) DO UPDATE SET book_id = excluded.book_id, resolved_at = excluded.resolved_at`,
+  // A type stays known while the id stays the same (attach gives an id without a type).
+  rememberServer: `INSERT INTO bls_book_hashes (server_url, book_hash, book_id, book_type, resolved_at)
+          VALUES (@server, @hash, @bookId, @bookType, @now)
+        ON CONFLICT(server_url, book_hash) DO UPDATE SET
+          book_type = CASE WHEN bls_book_hashes.book_id = excluded.book_id
+            THEN COALESCE(excluded.book_type, bls_book_hashes.book_type) ELSE excluded.book_type END,
+          book_id = excluded.book_id, resolved_at = excluded.resolved_at`,
 } as const;
 

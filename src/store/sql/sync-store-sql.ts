@@ -24,8 +24,7 @@ export const SYNC_STORE_SQL = {
   inFlightCount: "SELECT COUNT(*) FROM pending_sessions WHERE upload_state = 'sending'",
   unresolved: `SELECT book_hash AS hash, MAX(book_title) AS title FROM pending_sessions
         WHERE book_id IS NULL AND book_hash <> '' AND upload_state = 'queued' GROUP BY book_hash ORDER BY MIN(id)`,
-  /** one value */
-  knownOnServer: 'SELECT book_id FROM bls_book_hashes WHERE server_url = ? AND book_hash = ?',
+  knownOnServer: 'SELECT book_id AS bookId, book_type AS bookType FROM bls_book_hashes WHERE server_url = ? AND book_hash = ?',
   /** one value */
   knownInCache: 'SELECT book_id FROM book_cache WHERE file_hash = ? AND book_id IS NOT NULL ORDER BY updated_at DESC LIMIT 1',
   // An import guesses the type (KOReader's statistics have no file name): the server knows it.
