@@ -216,6 +216,29 @@ test('--include-open queues the session that may still grow; a later copy does n
   assertQueued(home, [A, B, E, ART, F, G]);
 });
 
+test('reading already recorded live (queued or uploaded) is not imported again: overlap on the same book', async () => {
+  const home = dir();
+  // The plugin (or `record`) sent part of A's reading live; KOReader's statistics hold the same minutes.
+  const live = await runCli(['--home', home, 'record', '--no-sync', '--hash', H.dune, '--book-type', 'EPUB', '--start', iso(T + 60), '--end', iso(T + 540), '--start-location', '11', '--end-location', '18']);
+  assert.equal(live.code, 0, live.stderr);
+  // ART's reading went up by book id only (no hash), and BookLore knows the fingerprint by that id.
+  const db = new Database(join(home, 'booklore-sync.sqlite'));
+  db.prepare(`INSERT INTO historical_sessions (koreader_book_id, koreader_book_title, book_id, book_hash, book_type, start_time, end_time,
+      duration_seconds, matched, synced) VALUES (2, 'The Art of War', 2, NULL, 'PDF', ?, ?, 100, 1, 1)`).run(iso(T + 7250), iso(T + 7350));
+  db.prepare("INSERT INTO bls_book_hashes (server_url, book_hash, book_id, resolved_at) VALUES ('http://booklore.local', ?, 2, 0)").run(H.artOfWar);
+  // Reading next to it, not overlapping, is new.
+  db.prepare(`INSERT INTO historical_sessions (koreader_book_id, koreader_book_title, book_id, book_hash, book_type, start_time, end_time,
+      duration_seconds, matched, synced) VALUES (1, 'Dune', NULL, ?, 'EPUB', ?, ?, 200, 1, 1)`).run(H.dune, iso(T + 1066), iso(T + 1200));
+  db.close();
+
+  const dry = await importStats(home, statisticsFile(), '--dry-run');
+  assert.deepEqual([dry.report.queued, dry.report.alreadyImported], [3, 2]);
+  const { report } = await importStats(home, statisticsFile());
+  assert.deepEqual([report.queued, report.alreadyImported], [3, 2]);
+  const imported = queueRows(home).filter((r) => r.source === 'import').map((r) => r.start_time);
+  assert.deepEqual(imported, [iso(B.start), iso(E.start), iso(F.start)]);
+});
+
 test('after Clear Pending a re-import queues nothing: the ledger outlives the queue', async () => {
   const home = dir();
   const file = statisticsFile();

@@ -15,6 +15,7 @@ import type { Session } from '../core/session.js';
 import { KoreaderStatisticsFile } from '../koreader/statistics-file.js';
 import { KoreaderImportLedger } from '../store/koreader-import-ledger.js';
 import { LocalStore } from '../store/local-store.js';
+import { RecordedReading } from '../store/recorded-reading.js';
 import { databasePath, lockTimeoutMs } from '../store/open-queue-database.js';
 import { describeSqliteError } from '../store/sqlite-errors.js';
 
@@ -94,9 +95,11 @@ interface SessionSink {
 
 class QueueSink implements SessionSink {
   private readonly ledger: KoreaderImportLedger;
+  private readonly recorded: RecordedReading;
 
   constructor(private readonly store: LocalStore) {
     this.ledger = new KoreaderImportLedger(store.db);
+    this.recorded = new RecordedReading(store.db);
   }
 
   take(batch: Session[]): boolean[] {
@@ -105,7 +108,8 @@ class QueueSink implements SessionSink {
         .transaction(() =>
           batch.map((session) => {
             if (this.ledger.covers(session)) return false;
-            // Also the queue's own check: the same session may be queued or uploaded by other means.
+            // The same reading, recorded live, is queued or uploaded already.
+            if (this.recorded.overlaps(session)) return false;
             const outcome = s.queue.enqueue(session, 'import');
             this.ledger.record(session, outcome.queued ? outcome.id : null, s.nowSeconds());
             return outcome.queued;
@@ -123,7 +127,7 @@ class QueueSink implements SessionSink {
 /** Reads our database read-only, if there is one: a dry run creates and migrates nothing. */
 class DryRunSink implements SessionSink {
   private readonly ledger: KoreaderImportLedger | null = null;
-  private readonly queued: Database.Statement | null = null;
+  private readonly recorded: RecordedReading | null = null;
 
   constructor(
     private readonly db: Database.Database | null,
@@ -133,12 +137,8 @@ class DryRunSink implements SessionSink {
     try {
       this.ledger = KoreaderImportLedger.ifPresent(db);
       const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
-      if (tables.includes('pending_sessions') && tables.includes('historical_sessions')) {
-        // The queue's duplicate check for a session known by hash only, as imported ones are.
-        this.queued = db
-          .prepare(`SELECT 1 WHERE EXISTS (SELECT 1 FROM pending_sessions WHERE book_hash = @hash AND start_time = @start AND end_time = @end)
-            OR EXISTS (SELECT 1 FROM historical_sessions WHERE synced = 1 AND book_hash = @hash AND start_time = @start AND end_time = @end)`)
-          .pluck();
+      if (['pending_sessions', 'historical_sessions', 'book_cache', 'bls_book_hashes'].every((t) => tables.includes(t))) {
+        this.recorded = new RecordedReading(db);
       }
     } catch (err) {
       db.close();
@@ -160,8 +160,7 @@ class DryRunSink implements SessionSink {
     try {
       return batch.map((session) => {
         if (this.ledger?.covers(session)) return false;
-        const key = { hash: session.bookHash, start: formatIsoUtc(session.startTime), end: formatIsoUtc(session.endTime) };
-        return this.queued?.get(key) === undefined;
+        return !(this.recorded?.overlaps(session) ?? false);
       });
     } catch (err) {
       throw describeSqliteError(this.path, err);

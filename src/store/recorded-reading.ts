@@ -1,0 +1,23 @@
+// KOReader's statistics also hold the reading a live session already sent (the plugin, `record`):
+// the same minutes, grouped differently, so never the same start and end. An imported session that
+// overlaps such a session of the same book is that reading again, and is not queued (X8: past
+// reading reaches BookLore, once). Over-skipping a sliver of reading is the lesser harm: BookLore
+// would count a duplicate twice in every statistic.
+import { formatIsoUtc } from '../core/iso-time.js';
+import type { Session } from '../core/session.js';
+import type { SqlDatabase, SqlStatement } from './sql-database.js';
+import { RECORDED_READING_SQL as SQL } from './sql/recorded-reading-sql.js';
+
+export class RecordedReading {
+  private readonly overlapping: SqlStatement;
+
+  constructor(db: SqlDatabase) {
+    this.overlapping = db.prepare(SQL.overlapping).pluck();
+  }
+
+  /** Whether a queued or uploaded session of the same book overlaps this one in time. */
+  overlaps(session: Session): boolean {
+    if (session.bookHash === null || session.bookHash === '') return false;
+    return this.overlapping.get({ hash: session.bookHash, start: formatIsoUtc(session.startTime), end: formatIsoUtc(session.endTime) }) !== undefined;
+  }
+}

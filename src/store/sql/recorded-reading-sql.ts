@@ -1,0 +1,19 @@
+// Reading that reached the queue or BookLore by another way than this import (a live session of
+// the plugin or of `record`), found by overlap in time on the same book. Strings only (also
+// compiled to Lua).
+
+/** The BookLore ids this fingerprint is known by: a live session may carry the id and no hash. */
+const IDS_OF_HASH = `SELECT book_id FROM bls_book_hashes WHERE book_hash = @hash
+      UNION SELECT book_id FROM book_cache WHERE file_hash = @hash AND book_id IS NOT NULL`;
+
+const OVERLAPS = 'start_time < @end AND end_time > @start';
+
+export const RECORDED_READING_SQL = {
+  // Four EXISTS rather than one OR, so each uses an index (book_hash, start_time) or (book_id).
+  /** one value */
+  overlapping: `SELECT 1 WHERE
+         EXISTS (SELECT 1 FROM pending_sessions WHERE book_hash = @hash AND ${OVERLAPS})
+      OR EXISTS (SELECT 1 FROM historical_sessions WHERE synced = 1 AND book_hash = @hash AND ${OVERLAPS})
+      OR EXISTS (SELECT 1 FROM pending_sessions WHERE book_id IN (${IDS_OF_HASH}) AND ${OVERLAPS})
+      OR EXISTS (SELECT 1 FROM historical_sessions WHERE synced = 1 AND book_id IN (${IDS_OF_HASH}) AND ${OVERLAPS})`,
+} as const;
