@@ -5,7 +5,7 @@
 // the right engine calls, and loading the plugin finds every module it requires. The checks
 // themselves are in koplugin/test/glue.lua.
 import assert from 'node:assert/strict';
-import { readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { DEFAULT_SEED, seedBookBytes, start } from '../src/testserver/index.js';
@@ -30,6 +30,10 @@ test('KOReader glue: events, menu, dispatcher action and module loading (koplugi
   const server = await start({ port: 0, profile: 'fork', seed });
   const dir = tempDir('bls-lua-glue-');
   try {
+    // A settings file left by an older install, readable by all: after the first flush it is FILE.old.
+    writeFileSync(join(dir.path, 'booklore-sync-plugin.lua'), 'return {}\n', { mode: 0o644 });
+    const twoMinutesAgo = Date.now() / 1000 - 120;
+    utimesSync(join(dir.path, 'booklore-sync-plugin.lua'), twoMinutesAgo, twoMinutesAgo);
     const book = join(dir.path, 'Pride and Prejudice.epub');
     writeFileSync(book, seedBookBytes(1));
     const result = await run('luajit', [GLUE, PLUGIN_DIR, dir.path, server.url, book]);
@@ -46,7 +50,7 @@ test('KOReader glue: events, menu, dispatcher action and module loading (koplugi
     assert.ok(sessions.every((s) => s.bookId === 1));
     // The accounts and the queue are the owner's only, as in the Node tool (chmod through LuaJIT's FFI).
     const files = readdirSync(dir.path).filter((name) => name.startsWith('booklore-sync'));
-    assert.ok(files.includes('booklore-sync-plugin.lua') && files.includes('booklore-sync.sqlite'), files.join(', '));
+    assert.ok(['booklore-sync-plugin.lua', 'booklore-sync-plugin.lua.old', 'booklore-sync.sqlite'].every((f) => files.includes(f)), files.join(', '));
     for (const name of files) {
       assert.equal((statSync(join(dir.path, name)).mode & 0o777).toString(8), '600', `${name} is readable by others`);
     }

@@ -453,3 +453,23 @@ test("imported sessions carry the server's book type, also when the book id come
     assert.deepEqual(sessions.map((s) => s.bookType), ['PDF', 'PDF']);
   });
 });
+
+test("a book id known from the plugin's book cache (no type) still gets imported sessions the server's type", async () => {
+  await withClosing(syncFixture({ profile: 'fork' }), async (f) => {
+    const file = join(f.home, 'statistics.sqlite3');
+    writeKoreaderStatistics(file, {
+      books: [{ id: 7, title: 'The Art of War', md5: BOOKS.artOfWar.hash, pages: 120 }],
+      rows: readingRun(7, { start: BASE_TIME, firstPage: 1, pages: 5, secondsPerPage: 60, totalPages: 120 }),
+    });
+    const imported = await f.cli(['import-koreader-stats', file, '--include-open']);
+    assert.equal(imported.code, 0, imported.stderr);
+    // The plugin had opened the book and learned its id, but book_cache keeps no type.
+    const db = new Database(join(f.home, 'booklore-sync.sqlite'));
+    db.prepare("INSERT INTO book_cache (file_path, file_hash, book_id, title) VALUES ('/mnt/onboard/The Art of War.pdf', ?, ?, 'The Art of War')")
+      .run(BOOKS.artOfWar.hash, BOOKS.artOfWar.id);
+    db.close();
+    const synced = await f.sync();
+    assert.equal(synced.code, 0, synced.stderr);
+    assert.deepEqual(f.server.admin.sessions({ bookId: BOOKS.artOfWar.id }).map((s) => s.bookType), ['PDF']);
+  });
+});

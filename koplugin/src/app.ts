@@ -280,9 +280,13 @@ export class BookloreSyncApp {
 
   private flush(): void {
     this.options.settings.flush();
-    // The accounts are in this file: the owner's only, like the Node tool's settings.
+    // The accounts are in this file: the owner's only, like the Node tool's settings. LuaSettings
+    // keeps the previous version as FILE.old (renamed, so with its old mode): that one too.
     const file = this.options.settings.file;
-    if (typeof file === 'string') restrictToOwner(file);
+    if (typeof file === 'string') {
+      restrictToOwner(file);
+      restrictToOwner(`${file}.old`);
+    }
   }
 
   setServer(url: string): { ok: boolean; message: string } {

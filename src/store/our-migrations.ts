@@ -73,11 +73,17 @@ export const OUR_MIGRATIONS: Migration[] = [
   },
   {
     version: 5,
-    description: "the server's book type with each book id learned by hash; sessions by book and start",
+    description: "the server's book type with each book id learned by hash",
     sql: [
       // Imports only guess the type; a hash resolved from this table (not by a lookup) needs the
       // type the lookup once gave, or later imports of the book would keep the guess.
       'ALTER TABLE bls_book_hashes ADD COLUMN book_type TEXT',
+    ],
+  },
+  {
+    version: 6,
+    description: 'sessions by book fingerprint and start',
+    sql: [
       // An import looks for live sessions of the same book overlapping each of its own.
       'CREATE INDEX IF NOT EXISTS bls_pending_sessions_hash_start ON pending_sessions(book_hash, start_time)',
       'CREATE INDEX IF NOT EXISTS bls_historical_sessions_hash_start ON historical_sessions(book_hash, start_time)',

@@ -2,7 +2,7 @@
 // as a JSON array (json_each) so a batch of 100 is one statement, not 100. Written against the
 // SqlDatabase port: the Node tool and the KOReader plugin settle sessions with this same code.
 import { integerText } from '../core/booklore/integer-text.js';
-import type { Backoff, Capabilities, InFlightGroup, KnownBook, QueuedSession, SyncStore, UploadGroup } from '../core/sync/store-port.js';
+import type { Backoff, Capabilities, InFlightGroup, KnownBook, QueuedSession, SyncStore, UnresolvedHash, UploadGroup } from '../core/sync/store-port.js';
 import { BookCache } from './book-cache.js';
 import { idsJson, type SqlDatabase } from './sql-database.js';
 import { SYNC_STORE_SQL as SQL } from './sql/sync-store-sql.js';
@@ -26,6 +26,8 @@ export class SqliteSyncStore implements SyncStore {
   private readonly s;
   private readonly books: BookCache;
 
+  private readonly wal: boolean;
+
   constructor(
     private readonly db: SqlDatabase,
     private readonly serverKey: string,
@@ -34,6 +36,7 @@ export class SqliteSyncStore implements SyncStore {
     nowSeconds: () => number,
   ) {
     this.books = new BookCache(db, nowSeconds);
+    this.wal = String(db.prepare('PRAGMA journal_mode').pluck().get()).toLowerCase() === 'wal';
     this.s = {
       inFlight: db.prepare(SQL.inFlight),
       inFlightCount: db.prepare(SQL.inFlightCount).pluck(),
@@ -80,8 +83,12 @@ export class SqliteSyncStore implements SyncStore {
     return this.s.inFlightCount.get() as number;
   }
 
-  unresolvedHashes(): { hash: string; title: string | null }[] {
-    return this.s.unresolved.all() as { hash: string; title: string | null }[];
+  unresolvedHashes(): UnresolvedHash[] {
+    return (this.s.unresolved.all() as { hash: string; title: string | null; typeGuessed: number | null }[]).map((row) => ({
+      hash: row.hash,
+      title: row.title,
+      typeGuessed: row.typeGuessed === 1,
+    }));
   }
 
   knownBook(hash: string): KnownBook | null {
@@ -116,17 +123,25 @@ export class SqliteSyncStore implements SyncStore {
   }
 
   /**
-   * Committed without waiting for the disk (synchronous=NORMAL): if power fails before the next
+   * In WAL, committed without waiting for the disk (synchronous=NORMAL): if power fails before the next
    * commit reaches it, these sessions fall back to "sending" and the next sync finds them on the
    * server (X1). Only marking them as sent must be on disk before the request leaves.
    */
   settleUploaded(items: { id: number; serverSessionId: number | null }[], now: number): void {
-    this.db.pragma('synchronous = NORMAL');
-    try {
+    const settle = () =>
       this.db.transaction(() => {
         this.s.archive.run({ items: settledItemsJson(items), now });
         this.s.remove.run({ ids: idsJson(items.map((i) => i.id)) });
       }).deferred();
+    // Only in WAL: with a rollback journal (the plugin on file systems without WAL) NORMAL can
+    // corrupt the file on power loss, not just lose the last commit.
+    if (!this.wal) {
+      settle();
+      return;
+    }
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      settle();
     } finally {
       this.db.pragma('synchronous = FULL');
     }

@@ -1,7 +1,8 @@
 // The sync lease (X5): one sync at a time per queue database, across processes and runtimes (the
 // Node tool and the KOReader plugin take the same row; the original plugin does not take part).
 // A holder on this host whose process is gone, or any holder whose lease has expired, is taken
-// over. Written against the SqlDatabase port and a LeaseEnvironment, so both runtimes run this code.
+// over; a holder on this host whose pid is alive, once its lease is long expired (the pid may be
+// another process now: after a power loss a device boots to the same pids). Written against the SqlDatabase port and a LeaseEnvironment, so both runtimes run this code.
 import type { SqlDatabase } from './sql-database.js';
 import { SYNC_LEASE_SQL as SQL } from './sql/sync-lease-sql.js';
 
@@ -30,6 +31,13 @@ export interface LeaseEnvironment {
   /** Waits between two tries to take the lease (in KOReader it blocks: the plugin is single-threaded). */
   pause(ms: number): Promise<void>;
 }
+
+/**
+ * How long past its expiry a same-host holder with a live pid is still believed. Live holders renew
+ * every third of the lifetime between requests, so only a pid reused by another process (or a
+ * holder stuck far beyond any request timeout) stays silent this long.
+ */
+export const SAME_HOST_EXPIRY_GRACE_SECONDS = 300;
 
 export class SyncLease {
   readonly owner: string;
@@ -63,11 +71,13 @@ export class SyncLease {
   }
 
   private isStale(row: LeaseRow): boolean {
+    const now = this.nowSeconds();
     if (row.host === this.env.host) {
       const alive = this.env.isAlive(row.pid);
-      if (alive !== null) return !alive;
+      if (alive === false) return true;
+      if (alive === true) return row.expires_at + SAME_HOST_EXPIRY_GRACE_SECONDS < now;
     }
-    return row.expires_at < this.nowSeconds();
+    return row.expires_at < now;
   }
 
   /** Takes the lease if it is free; false when another live process holds it. */

@@ -35,6 +35,15 @@ function LuaSettings:saveSetting(key, value) self.data[key] = value; return self
 function LuaSettings:delSetting(key) self.data[key] = nil; return self end
 function LuaSettings:isTrue(key) return self.data[key] == true end
 function LuaSettings:flush()
+    -- KOReader first renames the current file to FILE.old when it is over a minute old by the
+    -- real clock (the rename keeps its mode). No lfs here: stat(1) gives the modification time.
+    local stat = io.popen("stat -c %Y '" .. self.file .. "' 2>/dev/null")
+    local modified = stat and tonumber(stat:read("*a"))
+    if stat then stat:close() end
+    local now = tonumber(io.popen("date +%s"):read("*a"))
+    if modified and now and now - modified > 60 then
+        os.rename(self.file, self.file .. ".old")
+    end
     local f = assert(io.open(self.file, "wb"))
     f:write("-- we can read Lua syntax here!\nreturn ", serialize(self.data), "\n")
     f:close()

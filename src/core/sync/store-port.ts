@@ -16,6 +16,13 @@ export interface QueuedSession extends ReadingMeasures {
   alreadyUploaded: boolean;
 }
 
+export interface UnresolvedHash {
+  hash: string;
+  title: string | null;
+  /** Some of its sessions only guessed their book type (imports): the server's answer gives it. */
+  typeGuessed: boolean;
+}
+
 export interface KnownBook {
   bookId: number;
   bookType: string | null;
@@ -50,7 +57,7 @@ export interface SyncStore {
    */
   inFlight(now: number, graceSeconds: number): InFlightGroup[];
   /** Distinct fingerprints of queued sessions that have no book id yet (S3). */
-  unresolvedHashes(): { hash: string; title: string | null }[];
+  unresolvedHashes(): UnresolvedHash[];
   /** A book learned earlier for this fingerprint, if any, with its type when the server gave it. */
   knownBook(hash: string): KnownBook | null;
   /**

@@ -214,10 +214,21 @@ export class SyncEngine {
   /** S3: one lookup per distinct fingerprint per sync; ids are stored for every session of that book. */
   private async resolveHashes(): Promise<boolean> {
     const { store, api } = this.deps;
-    for (const { hash } of store.unresolvedHashes()) {
+    for (const { hash, typeGuessed } of store.unresolvedHashes()) {
       const known = store.knownBook(hash);
-      if (known !== null) {
+      // A known id settles it, unless imported sessions guessed their type and only a lookup can
+      // tell it (an id from the plugin's book cache, or learned before types were kept).
+      if (known !== null && (known.bookType !== null || !typeGuessed || this.capabilities.hashLookup === false)) {
         this.report.resolved += store.assignBookId(hash, known.bookId, { title: null, bookType: known.bookType });
+        continue;
+      }
+      if (known !== null) {
+        const outcome = await api.lookupBookByHash(hash);
+        if (!outcome.ok && this.stopsSync(outcome.failure)) return false;
+        if (outcome.ok) this.rememberCapability({ hashLookup: true });
+        const found = outcome.ok && outcome.found && outcome.bookId === known.bookId;
+        const bookType = found && outcome.bookType !== null && isBookType(outcome.bookType) ? outcome.bookType : null;
+        this.report.resolved += store.assignBookId(hash, known.bookId, { title: null, bookType });
         continue;
       }
       // Automatic syncs trust what was learned; Sync Now asks again, so a lookup that was wrongly

@@ -22,7 +22,7 @@ export const SYNC_STORE_SQL = {
         ORDER BY p.book_id, p.id`,
   /** one value */
   inFlightCount: "SELECT COUNT(*) FROM pending_sessions WHERE upload_state = 'sending'",
-  unresolved: `SELECT book_hash AS hash, MAX(book_title) AS title FROM pending_sessions
+  unresolved: `SELECT book_hash AS hash, MAX(book_title) AS title, MAX(source = 'import') AS typeGuessed FROM pending_sessions
         WHERE book_id IS NULL AND book_hash <> '' AND upload_state = 'queued' GROUP BY book_hash ORDER BY MIN(id)`,
   knownOnServer: 'SELECT book_id AS bookId, book_type AS bookType FROM bls_book_hashes WHERE server_url = ? AND book_hash = ?',
   /** one value */
