@@ -63,3 +63,16 @@ test('store code shared with the KOReader plugin imports nothing from Node and u
     for (const [pattern, what] of forbidden) assert.doesNotMatch(code, pattern, `${file} uses ${what}, but the plugin compiles it to Lua`);
   }
 });
+
+// KOReader's SQLite binding runs one statement per exec (better-sqlite3 runs them all), so a
+// migration written as two statements in one string would silently do less on the device.
+test('every schema step the plugin runs through exec is a single statement', async () => {
+  const { OUR_MIGRATIONS } = await import('../src/store/our-migrations.js');
+  const { PLUGIN_MIGRATIONS } = await import('../src/store/plugin-schema.js');
+  const steps = [...OUR_MIGRATIONS.flatMap((m) => m.sql), ...PLUGIN_MIGRATIONS.flat().filter((s): s is string => typeof s === 'string')];
+  assert.ok(steps.length > 20);
+  for (const sql of steps) {
+    const body = sql.replace(/'(?:''|[^'])*'/g, "''").replace(/--.*$/gm, '').trim().replace(/;$/, '');
+    assert.ok(!body.includes(';'), `more than one statement in one exec: ${sql.slice(0, 80)}`);
+  }
+});
