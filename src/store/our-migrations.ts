@@ -80,15 +80,6 @@ export const OUR_MIGRATIONS: Migration[] = [
       'ALTER TABLE bls_book_hashes ADD COLUMN book_type TEXT',
     ],
   },
-  {
-    version: 6,
-    description: 'sessions by book fingerprint and start',
-    sql: [
-      // An import looks for live sessions of the same book overlapping each of its own.
-      'CREATE INDEX IF NOT EXISTS bls_pending_sessions_hash_start ON pending_sessions(book_hash, start_time)',
-      'CREATE INDEX IF NOT EXISTS bls_historical_sessions_hash_start ON historical_sessions(book_hash, start_time)',
-    ],
-  },
 ];
 
 export const OUR_SCHEMA_VERSION = OUR_MIGRATIONS[OUR_MIGRATIONS.length - 1]?.version ?? 0;

@@ -9,7 +9,9 @@ const IDS_OF_HASH = `SELECT book_id FROM bls_book_hashes WHERE book_hash = @hash
 const OVERLAPS = 'start_time < @end AND end_time > @start';
 
 export const RECORDED_READING_SQL = {
-  // Four EXISTS rather than one OR, so each uses an index (book_hash, start_time) or (book_id).
+  // Four EXISTS rather than one OR, so each uses an index: the plugin's on book_hash and ours on
+  // book_id. A composite (book_hash, start_time) index would scan less, but every settled session
+  // would maintain it: it cost the 100k drain 7 % of its time and 17 MB.
   /** one value */
   overlapping: `SELECT 1 WHERE
          EXISTS (SELECT 1 FROM pending_sessions WHERE book_hash = @hash AND ${OVERLAPS})
