@@ -9,6 +9,12 @@ const IDS_OF_HASH = `SELECT book_id FROM bls_book_hashes WHERE book_hash = @hash
 const OVERLAPS = 'start_time < @end AND end_time > @start';
 
 export const RECORDED_READING_SQL = {
+  /** one value: whether the book has any session not imported, queued or uploaded (most imports into a new queue find none) */
+  anyForBook: `SELECT 1 WHERE
+         EXISTS (SELECT 1 FROM pending_sessions WHERE book_hash = @hash AND source IS NOT 'import')
+      OR EXISTS (SELECT 1 FROM historical_sessions WHERE synced = 1 AND book_hash = @hash)
+      OR EXISTS (SELECT 1 FROM pending_sessions WHERE book_id IN (${IDS_OF_HASH}) AND source IS NOT 'import')
+      OR EXISTS (SELECT 1 FROM historical_sessions WHERE synced = 1 AND book_id IN (${IDS_OF_HASH}))`,
   // Four EXISTS rather than one OR, so each uses an index: the plugin's on book_hash and ours on
   // book_id. A composite (book_hash, start_time) index would scan less, but every settled session
   // would maintain it: it cost the 100k drain 7 % of its time and 17 MB.
