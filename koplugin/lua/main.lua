@@ -301,6 +301,28 @@ local function refresh(touchmenu_instance)
     if touchmenu_instance and touchmenu_instance.updateItems then touchmenu_instance:updateItems() end
 end
 
+--- Cancel and Save for an input dialog: Save reads the input with `read`, closes the dialog (so the
+--- screen is free before a login may take a while), then hands the input to `save`. Enter saves
+--- unless `enter_moves_on` (several fields: Enter goes to the next one).
+local function cancelSave(dialog_of, read, save, enter_moves_on)
+    return {{
+        { text = _("Cancel"), id = "close", callback = function() UIManager:close(dialog_of()) end },
+        { text = _("Save"), is_enter_default = not enter_moves_on, callback = function()
+            local dialog = dialog_of()
+            local input = read(dialog)
+            UIManager:close(dialog)
+            save(input)
+        end },
+    }}
+end
+
+local function inputText(dialog) return dialog:getInputText() end
+
+local function showWithKeyboard(dialog)
+    UIManager:show(dialog)
+    dialog:onShowKeyboard()
+end
+
 function BookLoreSync:editServer(touchmenu_instance)
     local a = getApp()
     local dialog
@@ -308,18 +330,13 @@ function BookLoreSync:editServer(touchmenu_instance)
         title = _("BookLore server address"),
         input = a:settings().server or "",
         input_hint = "https://booklore.example.com",
-        buttons = {{
-            { text = _("Cancel"), id = "close", callback = function() UIManager:close(dialog) end },
-            { text = _("Save"), is_enter_default = true, callback = function()
-                local result = a:setServer(dialog:getInputText())
-                UIManager:close(dialog)
-                notify(_("BookLore Sync: ") .. result.message, 3)
-                refresh(touchmenu_instance)
-            end },
-        }},
+        buttons = cancelSave(function() return dialog end, inputText, function(text)
+            local result = a:setServer(text)
+            notify(_("BookLore Sync: ") .. result.message, 3)
+            refresh(touchmenu_instance)
+        end),
     }
-    UIManager:show(dialog)
-    dialog:onShowKeyboard()
+    showWithKeyboard(dialog)
 end
 
 function BookLoreSync:editAccount(kind, touchmenu_instance)
@@ -333,28 +350,22 @@ function BookLoreSync:editAccount(kind, touchmenu_instance)
             { text = username or "", hint = _("username") },
             { text = "", hint = _("password"), text_type = "password" },
         },
-        buttons = {{
-            { text = _("Cancel"), id = "close", callback = function() UIManager:close(dialog) end },
-            { text = _("Save"), callback = function()
-                local fields = dialog:getFields()
-                UIManager:close(dialog)
-                -- A BookLore account logs in at once (only its tokens are kept); offline, the
-                -- password is kept until the first successful login.
-                local ok, result = guarded("saving the account", function()
-                    if kind == "booklore" then
-                        return a:setBookloreAccount(fields[1] or "", fields[2] or "")
-                    end
-                    return a:setKoreaderAccount(fields[1] or "", fields[2] or "")
-                end)
-                if ok then
-                    notify(_("BookLore Sync: ") .. result.message, result.ok and 3 or 6)
-                    refresh(touchmenu_instance)
+        buttons = cancelSave(function() return dialog end, function(d) return d:getFields() end, function(fields)
+            -- A BookLore account logs in at once (only its tokens are kept); offline, the
+            -- password is kept until the first successful login.
+            local ok, result = guarded("saving the account", function()
+                if kind == "booklore" then
+                    return a:setBookloreAccount(fields[1] or "", fields[2] or "")
                 end
-            end },
-        }},
+                return a:setKoreaderAccount(fields[1] or "", fields[2] or "")
+            end)
+            if ok then
+                notify(_("BookLore Sync: ") .. result.message, result.ok and 3 or 6)
+                refresh(touchmenu_instance)
+            end
+        end, true),
     }
-    UIManager:show(dialog)
-    dialog:onShowKeyboard()
+    showWithKeyboard(dialog)
 end
 
 function BookLoreSync:editNumber(title, current, apply, touchmenu_instance)
@@ -363,20 +374,15 @@ function BookLoreSync:editNumber(title, current, apply, touchmenu_instance)
         title = title,
         input = tostring(current),
         input_type = "number",
-        buttons = {{
-            { text = _("Cancel"), id = "close", callback = function() UIManager:close(dialog) end },
-            { text = _("Save"), is_enter_default = true, callback = function()
-                local value = tonumber(dialog:getInputText())
-                UIManager:close(dialog)
-                if value and value >= 0 then
-                    apply(value)
-                    refresh(touchmenu_instance)
-                end
-            end },
-        }},
+        buttons = cancelSave(function() return dialog end, inputText, function(text)
+            local value = tonumber(text)
+            if value and value >= 0 then
+                apply(value)
+                refresh(touchmenu_instance)
+            end
+        end),
     }
-    UIManager:show(dialog)
-    dialog:onShowKeyboard()
+    showWithKeyboard(dialog)
 end
 
 function BookLoreSync:testConnection()
