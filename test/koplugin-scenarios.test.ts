@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { before, test } from 'node:test';
 import { runCli } from './helpers/cli.js';
 import { ensurePluginBuilt, luaFixture, luaUnavailable, type LuaFixture } from './helpers/koplugin.js';
-import { assertExactlyOnce, BOOKS, expectedOf, sessionsFor, withClosing } from './helpers/sync-fixture.js';
+import { assertExactlyOnce, BOOKS, expectedOf, passReconcileGrace, serverHolds, sessionsFor, withClosing } from './helpers/sync-fixture.js';
 
 const unavailable = luaUnavailable();
 const skip = unavailable?.skip ? unavailable.reason : false;
@@ -187,16 +187,15 @@ test('lua: lost acknowledgement (connection dropped after the server committed):
     const check = await f.lua('testConnection');
     assert.equal(check.json.ok, true, 'capabilities are learned (and remembered) first');
     f.server.admin.addFaults({ rules: ['drop-after-commit,path=/api/v1/reading-sessions/batch,count=1', 'drop-after-commit,path=/api/v1/reading-sessions,method=POST,count=1'] });
-    const result = await f.sync({ grace: 2 });
+    const result = await f.sync({ grace: 60 });
     assert.equal(result.report.unknown, 101, result.message);
     const sending = (await f.pending()).filter((p) => p.state === 'sending');
     assert.equal(sending.length, 101);
     assert.ok(sending.every((p) => /outcome unknown/.test(p.lastError)));
-    const tooSoon = await f.sync({ grace: 2 });
+    const tooSoon = await f.sync({ grace: 60 });
     assert.equal(tooSoon.report.reconciled, 0, 'not checked before the grace has passed');
-    // Whole seconds: a 2 s grace keeps the early check early even across a second boundary.
-    await new Promise((r) => setTimeout(r, 2100));
-    const again = await f.sync({ grace: 2 });
+    assert.equal(passReconcileGrace(f.home), 101);
+    const again = await f.sync({ grace: 60 });
     assert.equal(again.report.reconciled, 101, 'found on the server, not sent again');
     assert.equal(again.report.pending, 0);
     assertExactlyOnce(f.server, [...expectedOf(sessions.slice(0, 150), 1), ...expectedOf(sessions.slice(150), 3)]);
@@ -225,14 +224,14 @@ test('lua: a server still storing a request the client gave up on (timeout) is n
     const sessions = sessionsFor(BOOKS.pride, 30);
     await f.enqueue(sessions);
     f.server.admin.addFaults({ rules: ['delay=1500,path=/api/v1/reading-sessions/batch,count=1'] });
-    const first = await f.sync({ grace: 2 });
+    const first = await f.sync({ grace: 60 });
     assert.equal(first.report.unknown, 30, `timed out: outcome unknown (${first.message})`);
     assert.match(JSON.stringify(await f.pending()), /no answer within 1 s/);
-    const early = await f.sync({ grace: 2 });
+    const early = await f.sync({ grace: 60 });
     assert.equal(early.report.uploaded + early.report.reconciled, 0, 'not re-sent, not checked');
-    await new Promise((r) => setTimeout(r, 2100));
-    assert.equal(f.server.admin.sessionCount(), 30, 'the late request was stored meanwhile');
-    const late = await f.sync({ grace: 2 });
+    await serverHolds(f.server, 30); // the late request is stored meanwhile
+    assert.equal(passReconcileGrace(f.home), 30);
+    const late = await f.sync({ grace: 60 });
     assert.equal(late.report.reconciled, 30, late.message);
     assertExactlyOnce(f.server, expectedOf(sessions, 1));
   });

@@ -1,6 +1,8 @@
 // A data directory wired to a bundled BookLore server on 127.0.0.1, for sync tests: a real queue
 // file, a real server, and the real CLI run as a subprocess.
+import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { formatIsoUtc } from '../../src/core/iso-time.js';
 import { saveSettings, SettingsSchema, type Settings } from '../../src/config/settings.js';
 import { validateSession, type SessionInput } from '../../src/core/session.js';
@@ -137,5 +139,28 @@ export async function withClosing<F extends { close(): Promise<void> }>(fixture:
     await body(f);
   } finally {
     await f.close();
+  }
+}
+
+/**
+ * Makes the reconcile grace of sessions whose answer was lost pass now, by moving their stored
+ * check time back: tests use a grace no loaded machine outlasts, then skip the wait this way
+ * instead of sleeping through a short one (which a slow CI machine can overrun). Returns how many.
+ */
+export function passReconcileGrace(home: string): number {
+  const db = new Database(join(home, 'booklore-sync.sqlite'));
+  try {
+    return db.prepare("UPDATE pending_sessions SET reconcile_after = 0 WHERE upload_state = 'sending' AND reconcile_after IS NOT NULL").run().changes;
+  } finally {
+    db.close();
+  }
+}
+
+/** Waits until the server holds `count` sessions (a request it finishes after the client gave up). */
+export async function serverHolds(server: TestServer, count: number, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (server.admin.sessionCount() < count) {
+    if (Date.now() > deadline) throw new Error(`the server holds ${server.admin.sessionCount()} sessions, not ${count}`);
+    await new Promise((r) => setTimeout(r, 50));
   }
 }
