@@ -83,6 +83,11 @@ type SendResult = 'sent' | 'book-failed' | 'stop';
 
 const HASH_NOT_FOUND = 'book not found on server by hash';
 
+/** The server's type for a book, when it is one sessions may carry; null otherwise. */
+function knownBookType(bookType: string | null): string | null {
+  return bookType !== null && isBookType(bookType) ? bookType : null;
+}
+
 export class SyncEngine {
   private readonly options: SyncOptions;
   private readonly report: SyncReport;
@@ -226,8 +231,7 @@ export class SyncEngine {
         const outcome = await api.lookupBookByHash(hash);
         if (!outcome.ok && this.stopsSync(outcome.failure)) return false;
         if (outcome.ok) this.rememberCapability({ hashLookup: true });
-        const found = outcome.ok && outcome.found && outcome.bookId === known.bookId;
-        const bookType = found && outcome.bookType !== null && isBookType(outcome.bookType) ? outcome.bookType : null;
+        const bookType = outcome.ok && outcome.found && outcome.bookId === known.bookId ? knownBookType(outcome.bookType) : null;
         this.report.resolved += store.assignBookId(hash, known.bookId, { title: null, bookType });
         continue;
       }
@@ -242,8 +246,7 @@ export class SyncEngine {
       const outcome = await api.lookupBookByHash(hash);
       if (outcome.ok) this.rememberCapability({ hashLookup: true });
       if (outcome.ok && outcome.found) {
-        const bookType = outcome.bookType !== null && isBookType(outcome.bookType) ? outcome.bookType : null;
-        this.report.resolved += store.assignBookId(hash, outcome.bookId, { title: outcome.title, bookType });
+        this.report.resolved += store.assignBookId(hash, outcome.bookId, { title: outcome.title, bookType: knownBookType(outcome.bookType) });
       } else if (outcome.ok) {
         // X7: BookLore rewrites files when it embeds metadata, so the device copy may no longer match.
         store.noteUnresolved(hash, `${HASH_NOT_FOUND} (the server's copy may have changed when BookLore embedded metadata); attach the book id with \`booklore-sync attach --hash ${hash} --book-id N\``);
