@@ -247,7 +247,7 @@ test('the admin API over HTTP: faults, requests log, reset to the start-up state
     assert.equal((await call(server, 'DELETE', '/__admin/requests')).status, 204);
     assert.deepEqual((await call(server, 'GET', '/__admin/requests')).json, []);
     const cleared = await call(server, 'DELETE', '/__admin/faults');
-    assert.deepEqual(cleared.json, { latencyMs: 0, rules: [] });
+    assert.deepEqual(cleared.json, { latencyMs: 0, fired: 3, rules: [] }, "clearing rules keeps the count of faults that fired");
 
     assert.equal((await call(server, 'POST', '/__admin/reset')).status, 204);
     assert.equal((await call(server, 'GET', '/__admin/sessions')).json.length, 0);

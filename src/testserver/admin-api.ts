@@ -10,7 +10,8 @@
 //                                          changes, initialHash stays
 //   GET    /__admin/sessions              every stored session with its user and book, oldest first
 //                                          (?bookId=N and ?user=NAME filter)
-//   GET    /__admin/faults                {"latencyMs","rules":[rule + "hits","remaining"]}
+//   GET    /__admin/faults                {"latencyMs","fired","rules":[rule + "hits","remaining"]}
+//                                          fired = requests a rule applied to since start/reset
 //   POST   /__admin/faults                {"latencyMs"?: n, "rules"?: [rule | "text rule"]} appends
 //                                          rules (and sets the latency); answers like GET
 //   DELETE /__admin/faults                removes every rule, latency back to 0
@@ -22,6 +23,9 @@
 //                                          "auth","user","sessions","bookId","durationMs"}]
 //                                          (?since=SEQ for newer ones only); status null = dropped
 //   DELETE /__admin/requests              empties the request log
+//   GET    /__admin/held                  [{"id","method","path","stage","sessions","heldAt"}]: requests
+//                                          a hold / hold-after-commit rule keeps open now
+//   POST   /__admin/held/release          {"mode": "process"|"drop", "id"?: n} → {"released": n}
 //
 // A rule: {"action": "status"|"drop-before-commit"|"drop-after-commit"|"truncate"|"html"|"delay"
 //          |"reject-session", "path": "/exact" | "/prefix*" | "*", "method"?: "POST", "count"?: n,
@@ -57,6 +61,7 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 
 const ExpireTokensSchema = z.object({ refresh: z.boolean().optional() }).strict();
 const SetHashSchema = z.object({ hash: z.string() }).strict();
+const ReleaseSchema = z.object({ mode: z.enum(['process', 'drop']), id: z.number().int().positive().optional() }).strict();
 
 export function handleAdminRequest(admin: ServerAdmin, request: ApiRequest): ApiResponse {
   try {
@@ -105,6 +110,14 @@ function route(admin: ServerAdmin, request: ApiRequest): ApiResponse {
       const since = request.query.get('since');
       if (since !== null && !/^\d+$/.test(since)) throw new AdminError('since must be a whole number');
       return jsonResponse(200, admin.requests(since === null ? 0 : Number(since)));
+    }
+    case 'GET /__admin/held':
+      return jsonResponse(200, admin.held());
+    case 'POST /__admin/held/release': {
+      const { mode, id } = parse(ReleaseSchema, bodyOf(request));
+      const count = admin.held().filter((h) => id === undefined || h.id === id).length;
+      void admin.releaseHeld(mode, id);
+      return jsonResponse(200, { released: count });
     }
     case 'DELETE /__admin/requests':
       admin.clearRequests();

@@ -7,6 +7,7 @@ import { handleAdminRequest, isAdminPath } from './admin-api.js';
 import { chainFor, type Authenticator, type Principal } from './auth.js';
 import { errorResponse, reasonPhrase, UNEXPECTED_ERROR } from './error-responses.js';
 import { describeFaultRule, type FaultPlan, type FaultRule } from './faults.js';
+import type { HeldRequests } from './held-requests.js';
 import { htmlResponse, makeRequest, type ApiRequest, type ApiResponse } from './http-exchange.js';
 import { CAPTIVE_PORTAL_HTML } from './html-pages.js';
 import { describeSessionPost, type RequestLog } from './request-log.js';
@@ -23,6 +24,8 @@ export interface DispatcherParts {
   log: RequestLog;
   /** null when the admin API is off. */
   admin: ServerAdmin | null;
+  /** Requests the hold faults keep open until released. */
+  held: HeldRequests;
 }
 
 /** Timers the dispatcher waits on, so closing the server does not wait for a long delay fault. */
@@ -98,6 +101,7 @@ export class Dispatcher {
   close(): void {
     this.closed = true;
     this.sleeper.wakeAll();
+    void this.parts.held.release('drop');
   }
 
   async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -137,6 +141,35 @@ export class Dispatcher {
         durationMs: Date.now() - started,
       });
 
+    let finished = () => {};
+    const hold = async (stage: 'before-commit' | 'after-commit', principal: Principal | null): Promise<boolean> => {
+      const { verdict, done } = this.parts.held.hold({ method: request.method, path: request.path, stage, sessions: post.sessions });
+      const mode = await verdict;
+      if (mode === 'process' && !this.closed) {
+        finished = done;
+        return true;
+      }
+      req.socket.destroy();
+      record(null, principal);
+      done();
+      return false;
+    };
+    try {
+      if (rule?.action === 'hold' && !(await hold('before-commit', null))) return;
+      await this.answer(req, res, request, rule, record, hold);
+    } finally {
+      finished();
+    }
+  }
+
+  private async answer(
+    req: IncomingMessage,
+    res: ServerResponse,
+    request: ApiRequest,
+    rule: FaultRule | null,
+    record: (status: number | null, principal: Principal | null) => void,
+    hold: (stage: 'after-commit', principal: Principal | null) => Promise<boolean>,
+  ): Promise<void> {
     switch (rule?.action) {
       case 'drop-before-commit':
         req.socket.destroy();
@@ -169,6 +202,7 @@ export class Dispatcher {
       record(null, principal);
       return;
     }
+    if (rule?.action === 'hold-after-commit' && !(await hold('after-commit', principal))) return;
     if (rule?.action === 'truncate') response = truncated(response);
     send(req, res, response);
     record(response.status, principal);

@@ -12,6 +12,9 @@
 //   truncate             process and commit, then answer with the body cut short (invalid JSON)
 //   html                 answer 200 text/html (a captive-portal page); nothing is processed
 //   delay=MS             wait MS milliseconds, then process normally (client timeouts)
+//   hold                 keep the request open, unprocessed, until the harness releases it (admin
+//                        API: GET /__admin/held, POST /__admin/held/release): a request in flight
+//   hold-after-commit    process and commit, then keep the answer back until released
 //   reject-session       a validation rule the client does not know (say, of a newer BookLore):
 //                        a session whose `field` equals `equals` is refused with 400; in a batch the
 //                        whole batch is refused (all-or-nothing, §1.2), with `details` naming the item
@@ -26,7 +29,7 @@
 // let the next matching rule decide too.
 import { z } from 'zod';
 
-export const FAULT_ACTIONS = ['status', 'drop-before-commit', 'drop-after-commit', 'truncate', 'html', 'delay', 'reject-session', 'respond'] as const;
+export const FAULT_ACTIONS = ['status', 'drop-before-commit', 'drop-after-commit', 'truncate', 'html', 'delay', 'reject-session', 'respond', 'hold', 'hold-after-commit'] as const;
 
 export type FaultAction = (typeof FAULT_ACTIONS)[number];
 
@@ -187,6 +190,8 @@ export interface FaultDecision {
 /** The server's current latency and rules, and which rule a request meets. */
 export class FaultPlan {
   latencyMs = 0;
+  /** Requests some rule applied to since start-up or reset (clearing rules keeps it): faults that fired, not rules added. */
+  fired = 0;
   private rules: ActiveFaultRule[] = [];
 
   add(input: { latencyMs?: number; rules?: unknown[] }): void {
@@ -200,8 +205,13 @@ export class FaultPlan {
     this.rules = [];
   }
 
-  snapshot(): { latencyMs: number; rules: ActiveFaultRule[] } {
-    return { latencyMs: this.latencyMs, rules: this.rules.map((r) => ({ ...r })) };
+  snapshot(): { latencyMs: number; fired: number; rules: ActiveFaultRule[] } {
+    return { latencyMs: this.latencyMs, fired: this.fired, rules: this.rules.map((r) => ({ ...r })) };
+  }
+
+  /** Removes the rules of these actions that have not fired yet (a harness disarming a hold it no longer wants). */
+  disarm(actions: readonly FaultAction[]): void {
+    this.rules = this.rules.filter((r) => !actions.includes(r.action) || r.hits > 0);
   }
 
   /** Consumes one use of each rule that applies. */
@@ -212,6 +222,7 @@ export class FaultPlan {
       if (active.method !== undefined && active.method !== method) continue;
       if (!pathMatches(active.path, path)) continue;
       active.hits++;
+      this.fired++;
       if (active.remaining !== null) active.remaining--;
       if (active.action === 'delay') {
         delayMs += active.delayMs ?? 0;

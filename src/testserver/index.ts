@@ -5,6 +5,7 @@ import { Authenticator } from './auth.js';
 import { applySeed, hasUsers, jwtSecret, openServerDatabase } from './database.js';
 import { Dispatcher } from './dispatcher.js';
 import { FaultPlan, parseFaultRule, type FaultRule } from './faults.js';
+import { HeldRequests } from './held-requests.js';
 import { Listener } from './listener.js';
 import type { Profile } from './profile.js';
 import { RequestLog, type RequestLogEntry } from './request-log.js';
@@ -19,6 +20,7 @@ export { NotOurDataFileError } from './database.js';
 export { PortInUseError } from './listener.js';
 export { PROFILES, type Profile } from './profile.js';
 export type { RequestLogEntry } from './request-log.js';
+export type { HeldRequestView, HoldStage, ReleaseMode } from './held-requests.js';
 export { DEFAULT_SEED, defaultUsername, loadSeedFile, parseSeed, SeedError, type SeedBook, type SeedData, type SeedKoreaderUser, type SeedLibrary, type SeedUser } from './seed.js';
 export { SEED_BOOK_IDS, seedBookBytes } from './seed-book-bytes.js';
 export { AdminError, ServerAdmin, type AdminBook, type AdminSession, type FaultsInput } from './server-admin.js';
@@ -89,7 +91,8 @@ export async function start(options: StartOptions = {}): Promise<TestServer> {
     const faults = new FaultPlan();
     faults.add({ latencyMs: startupLatency, rules: startupRules });
     const log = new RequestLog(options.onRequest);
-    const admin = new ServerAdmin(db, store, faults, log, seed, defaultUsername(seed), { latencyMs: startupLatency, rules: startupRules });
+    const held = new HeldRequests();
+    const admin = new ServerAdmin(db, store, faults, log, seed, defaultUsername(seed), { latencyMs: startupLatency, rules: startupRules }, held);
     const dispatcher = new Dispatcher({
       context: { store, auth, profile, faults },
       auth,
@@ -97,6 +100,7 @@ export async function start(options: StartOptions = {}): Promise<TestServer> {
       faults,
       log,
       admin: options.admin === false ? null : admin,
+      held,
     });
     const listener = new Listener((req, res) => void dispatcher.handle(req, res));
     const port = await listener.listen(options.port ?? 0, host);

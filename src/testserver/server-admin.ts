@@ -4,6 +4,7 @@ import type Database from 'better-sqlite3';
 import type { BookType } from './book-types.js';
 import { applySeed } from './database.js';
 import type { ActiveFaultRule, FaultPlan, FaultRule } from './faults.js';
+import type { HeldRequests, HeldRequestView, ReleaseMode } from './held-requests.js';
 import type { RequestLog, RequestLogEntry } from './request-log.js';
 import type { SeedData } from './seed.js';
 import { sessionView, type SessionView } from './session-row-view.js';
@@ -56,10 +57,36 @@ export class ServerAdmin {
     private readonly seed: SeedData,
     private readonly defaultUser: string,
     private readonly startup: { latencyMs: number; rules: FaultRule[] },
+    private readonly heldRequests: HeldRequests,
   ) {}
 
+  /** Requests a hold fault keeps open now. */
+  held(): HeldRequestView[] {
+    return this.heldRequests.list();
+  }
+
+  /** Lets held requests go (all, or the one with `id`); resolves with how many once the server is done with them. */
+  releaseHeld(mode: ReleaseMode, id?: number): Promise<number> {
+    return this.heldRequests.release(mode, id);
+  }
+
+  /** Called at once for every request a hold fault keeps (in process); returns the unsubscribe function. */
+  onHold(listener: (held: HeldRequestView) => void): () => void {
+    return this.heldRequests.onHold(listener);
+  }
+
+  /** Faults that fired (requests a rule applied to) since start-up or the last reset. */
+  firedFaults(): number {
+    return this.faultPlan.fired;
+  }
+
+  /** Removes hold rules that have not caught a request yet. */
+  disarmHolds(): void {
+    this.faultPlan.disarm(['hold', 'hold-after-commit']);
+  }
+
   /** Appends rules (and sets the latency when given). Every rule is checked before any is added. */
-  addFaults(input: FaultsInput): { latencyMs: number; rules: ActiveFaultRule[] } {
+  addFaults(input: FaultsInput): { latencyMs: number; fired: number; rules: ActiveFaultRule[] } {
     try {
       this.faultPlan.add(input);
     } catch (err) {
@@ -77,7 +104,7 @@ export class ServerAdmin {
     this.faultPlan.clear();
   }
 
-  faults(): { latencyMs: number; rules: ActiveFaultRule[] } {
+  faults(): { latencyMs: number; fired: number; rules: ActiveFaultRule[] } {
     return this.faultPlan.snapshot();
   }
 
@@ -87,7 +114,9 @@ export class ServerAdmin {
    */
   reset(): void {
     applySeed(this.db, this.seed);
+    void this.heldRequests.release('drop');
     this.faultPlan.clear();
+    this.faultPlan.fired = 0;
     this.faultPlan.add({ latencyMs: this.startup.latencyMs, rules: this.startup.rules });
     this.log.clear();
   }
