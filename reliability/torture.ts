@@ -1,23 +1,22 @@
-// Crash torture: each trial records sessions and syncs them with real `booklore-sync` processes
-// against the bundled server under random faults, kills one process with SIGKILL at a random
-// moment, runs it again, then syncs until the queue is empty and checks the promise: every
-// recorded session is on the server exactly once, and nothing else is.
-import { spawn, type ChildProcess } from 'node:child_process';
+// Crash torture: each trial records sessions and syncs them with real processes of one runtime
+// (the Node tool, or the KOReader plugin's Lua build under LuaJIT) against the bundled server under
+// random faults, kills one process with SIGKILL at a chosen kill point (reliability/kill-points.ts),
+// runs it again, then syncs until the queue is empty and checks the promise: every recorded session
+// is on the server exactly once, nothing else is, and the local history holds exactly what the
+// server has (the history is what stops a re-recorded session from being sent twice).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { runSync } from '../src/app/run-sync.js';
-import { saveSettings, SettingsSchema } from '../src/config/settings.js';
+import { join } from 'node:path';
 import { formatIsoUtc } from '../src/core/iso-time.js';
-import { LocalStore } from '../src/store/local-store.js';
-import { start, type FaultRule, type TestServer } from '../src/testserver/index.js';
+import { start, type FaultRule, type ReleaseMode, type TestServer } from '../src/testserver/index.js';
+import { choosePoint, type KillPoint } from './kill-points.js';
 import { Prng } from './prng.js';
-
-const CLI = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bin', 'booklore-sync.js');
+import { historyKeys, importTrialFile, isCommitted, pendingCount } from './torture-queue.js';
+import { launch, type Finished } from './torture-process.js';
+import { runtimeNamed, type Job, type PlannedSession, type Runtime, type RuntimeName } from './torture-runtime.js';
 
 /** The default seed's books that `reader` can see, with their fingerprints. */
-const BOOKS = [
+export const BOOKS = [
   { id: 1, hash: 'f0a672838b6f07f2e74b8bd01aec4434' },
   { id: 2, hash: '39b5a905011a04419a42c64243d08855' },
   { id: 3, hash: 'b648aedbc61be58ba43f7cc37f98bbe1' },
@@ -25,23 +24,41 @@ const BOOKS = [
 ];
 
 const SESSION_PATHS = ['/api/v1/reading-sessions', '/api/v1/reading-sessions/batch', '/api/v1/reading-sessions*'];
+const UPLOADS = '/api/v1/reading-sessions*';
 
 export interface TrialResult {
   seed: number;
+  runtime: RuntimeName;
   profile: 'fork' | 'upstream';
   sessions: number;
-  kills: number;
+  point: KillPoint;
+  /** Where each kill landed (the probe's or server's word); empty when no candidate got there. */
+  killedAt: string[];
+  /** In-flight only: the victim was frozen (SIGSTOP) while a rival sync ran, then killed. */
+  rival: boolean;
+  /** What the server did with the held request after the kill. */
+  release: ReleaseMode | null;
   faults: string[];
+  faultsFired: number;
+  /** Sessions known committed: the process said so, or (killed) the queue holds them afterwards. */
+  confirmed: number;
+  confirmedAfterKill: number;
   lost: string[];
   duplicated: string[];
   unexpected: string[];
+  /** Sessions on the server that the local history does not hold exactly once. */
+  historyMismatch: string[];
   leftInQueue: number;
 }
 
 interface Attempt {
   key: string;
-  args: string[];
+  session: PlannedSession;
   confirmed: boolean;
+}
+
+export function keyOf(bookId: number, start: number, end: number): string {
+  return `${bookId}|${formatIsoUtc(start)}|${formatIsoUtc(end)}`;
 }
 
 function randomFaults(rng: Prng): FaultRule[] {
@@ -58,151 +75,306 @@ function randomFaults(rng: Prng): FaultRule[] {
   return rules;
 }
 
-function run(args: string[], home: string): { child: ChildProcess; done: Promise<{ code: number | null; stdout: string }> } {
-  const child = spawn(process.execPath, [CLI, '--home', home, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, BOOKLORE_SYNC_LOCK_TIMEOUT_MS: '5000', BOOKLORE_SYNC_BACKOFF_BASE_SECONDS: '1' },
-  });
-  let stdout = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr!.resume();
-  const done = new Promise<{ code: number | null; stdout: string }>((resolvePromise) => child.on('close', (code) => resolvePromise({ code, stdout })));
-  return { child, done };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Every choice the victim's kill needs, drawn before the lanes start so a seed replays the trial. */
+interface VictimPlan {
+  point: KillPoint;
+  startupDelayMs: number;
+  probe: { point: string; skip: number } | null;
+  rival: boolean;
+  release: ReleaseMode;
 }
 
-function keyOf(bookId: number, start: number, end: number): string {
-  return `${bookId}|${formatIsoUtc(start)}|${formatIsoUtc(end)}`;
+function planVictim(rng: Prng, runtime: Runtime, point: KillPoint, importSessions: number): VictimPlan {
+  const startupDelayMs = rng.int(0, runtime.startupMs);
+  let probe: VictimPlan['probe'] = null;
+  if (point === 'lease') probe = { point: 'lease', skip: 0 };
+  if (point === 'settle') probe = { point: 'settle', skip: rng.int(0, 1) };
+  if (point === 'import') probe = rng.chance(0.5) ? { point: 'import-mid', skip: rng.int(0, Math.max(0, importSessions - 1)) } : { point: 'import-commit', skip: 0 };
+  return { point, startupDelayMs, probe, rival: point === 'in-flight' && rng.chance(0.4), release: point === 'in-flight' && rng.chance(0.3) ? 'drop' : 'process' };
 }
 
-export async function runTrial(servers: Record<'fork' | 'upstream', TestServer>, seed: number): Promise<TrialResult> {
+interface Trial {
+  runtime: Runtime;
+  server: TestServer;
+  home: string;
+}
+
+/** Runs the victim to its kill point and kills it there; says where, or null if it never got there. */
+async function killVictim(t: Trial, job: Job, plan: VictimPlan): Promise<{ killedAt: string | null; finished: Finished }> {
+  const { runtime, server, home } = t;
+  if (plan.point === 'in-flight' || plan.point === 'after-commit') {
+    let unsubscribe = () => {};
+    const held = new Promise<string>((resolve) => (unsubscribe = server.admin.onHold((h) => resolve(`${plan.point} (${h.path}, ${h.sessions ?? '?'} session(s))`))));
+    server.admin.addFaults({ rules: [{ action: plan.point === 'in-flight' ? 'hold' : 'hold-after-commit', path: UPLOADS, method: 'POST', count: 1 }] });
+    const victim = launch(runtime.command(job, home));
+    try {
+      const first = await Promise.race([held, victim.done.then(() => null)]);
+      if (first === null) return { killedAt: null, finished: await victim.done };
+      if (plan.rival) {
+        // Frozen with its request in flight (a device suspended mid-upload): a rival sync must not
+        // take over while the victim lives, even once the reconcile grace has passed.
+        victim.child.kill('SIGSTOP');
+        await sleep(2300);
+        await launch(runtime.command({ kind: 'sync', automatic: false }, home, { leaseWaitMs: 700 })).done;
+      }
+      victim.kill();
+      const finished = await victim.done;
+      await server.admin.releaseHeld(plan.release);
+      return { killedAt: `${first}${plan.rival ? ' + rival sync' : ''}, then ${plan.release}`, finished };
+    } finally {
+      unsubscribe();
+      server.admin.disarmHolds();
+      await server.admin.releaseHeld('process');
+    }
+  }
+  const victim = launch(runtime.command(job, home, plan.probe ? { probe: plan.probe } : {}));
+  if (plan.point === 'startup') {
+    setTimeout(() => victim.kill(), plan.startupDelayMs);
+    const finished = await victim.done;
+    return { killedAt: finished.signal === 'SIGKILL' ? `startup (+${plan.startupDelayMs} ms)` : null, finished };
+  }
+  const label = await Promise.race([victim.probed, victim.done.then(() => null)]);
+  if (label !== null) victim.kill();
+  return { killedAt: label, finished: await victim.done };
+}
+
+/** Lanes of processes run side by side; the victim of a hold point runs alone, so the hold catches its request. */
+class Gate {
+  private active = 0;
+  private closed: Promise<void> | null = null;
+
+  async shared<T>(body: () => Promise<T>): Promise<T> {
+    while (this.closed) await this.closed;
+    this.active++;
+    try {
+      return await body();
+    } finally {
+      this.active--;
+    }
+  }
+
+  async exclusive<T>(body: () => Promise<T>): Promise<T> {
+    while (this.closed) await this.closed;
+    let open = () => {};
+    this.closed = new Promise((r) => (open = r));
+    try {
+      while (this.active > 0) await sleep(10);
+      return await body();
+    } finally {
+      this.closed = null;
+      open();
+    }
+  }
+}
+
+function planJobs(rng: Prng, profile: 'fork' | 'upstream'): { attempts: Attempt[]; jobs: Job[] } {
+  const sessions = rng.int(3, 12);
+  const base = 1_760_000_000 + rng.int(0, 1000) * 86400;
+  const attempts: Attempt[] = [];
+  const jobs: Job[] = [];
+  for (let i = 0; i < sessions; i++) {
+    const book = rng.pick(BOOKS);
+    const start = base + i * 3600;
+    const end = start + rng.int(60, 3000);
+    const session: PlannedSession = { bookId: book.id, hash: profile === 'fork' && rng.chance(0.5) ? book.hash : null, start, end };
+    attempts.push({ key: keyOf(book.id, start, end), session, confirmed: false });
+    jobs.push({ kind: 'record', session, sync: rng.chance(0.5) });
+  }
+  for (let s = rng.int(1, 2); s > 0; s--) jobs.splice(rng.int(0, jobs.length), 0, { kind: 'sync', automatic: rng.chance(0.5) });
+  return { attempts, jobs };
+}
+
+/** Up to three processes that may die at the point, in job order: the first to get there is killed. */
+function chooseVictims(rng: Prng, jobs: Job[], point: KillPoint): number[] {
+  if (point === 'import') return [jobs.findIndex((j) => j.kind === 'import')];
+  if (point === 'startup') return [rng.int(0, jobs.length - 1)];
+  // processes that sync, with something to send by then
+  const eligible = jobs.flatMap((j, i) => ((j.kind === 'record' && j.sync) || (j.kind === 'sync' && i >= 3) ? [i] : []));
+  if (eligible.length === 0) {
+    const records = jobs.flatMap((j, i) => (j.kind === 'record' ? [i] : []));
+    const index = rng.pick(records);
+    (jobs[index] as Job & { kind: 'record' }).sync = true;
+    return [index];
+  }
+  return pickSome(rng, eligible, 3);
+}
+
+function pickSome(rng: Prng, items: number[], count: number): number[] {
+  const pool = [...items];
+  const chosen: number[] = [];
+  while (chosen.length < count && pool.length > 0) chosen.push(pool.splice(rng.int(0, pool.length - 1), 1)[0]!);
+  return chosen.sort((a, b) => a - b);
+}
+
+export async function runTrial(servers: Record<'fork' | 'upstream', TestServer>, seed: number, options: TortureOptions = {}): Promise<TrialResult> {
+  const runtime = runtimeNamed(options.runtime ?? 'node');
   const rng = new Prng(seed);
-  const profile = rng.chance(0.7) ? 'fork' : 'upstream';
+  const point = choosePoint(rng, runtime.name, options.points);
+  const profile = point === 'import' || rng.chance(0.7) ? 'fork' : 'upstream';
   const server = servers[profile];
   server.admin.reset();
   const home = mkdtempSync(join(tmpdir(), 'bls-torture-'));
   try {
-    // A short timeout so delay faults become unknown outcomes; the password is kept so a lost
-    // refresh answer (rotated token) can be recovered by logging in again.
-    saveSettings(home, SettingsSchema.parse({ server: server.url, username: 'reader', password: 'reader', timeoutSeconds: 1 }));
+    runtime.configure(home, server.url);
     const rules = randomFaults(rng);
     const latency = rng.chance(0.5) ? rng.int(1, 20) : 0;
     server.admin.addFaults({ latencyMs: latency, rules });
     const faults = rules.map((r) => `${r.action}${r.status ? `=${r.status}` : ''}@${r.path}`);
     if (latency) faults.push(`latency=${latency}`);
 
-    const sessions = rng.int(3, 12);
-    const base = 1_760_000_000 + rng.int(0, 1000) * 86400;
-    const attempts: Attempt[] = [];
-    for (let i = 0; i < sessions; i++) {
-      const book = rng.pick(BOOKS);
-      const start = base + i * 3600;
-      const end = start + rng.int(60, 3000);
-      const byHash = profile === 'fork' && rng.chance(0.5);
-      attempts.push({
-        key: keyOf(book.id, start, end),
-        confirmed: false,
-        args: [
-          '--json', 'record', ...(rng.chance(0.5) ? ['--no-sync'] : []),
-          ...(byHash ? ['--hash', book.hash] : ['--book-id', String(book.id)]),
-          '--start', formatIsoUtc(start), '--end', formatIsoUtc(end), '--start-location', '1', '--end-location', '30',
-        ],
-      });
-    }
+    const { attempts, jobs } = planJobs(rng, profile);
+    const imported = point === 'import' ? importTrialFile(rng, home, BOOKS) : null;
+    if (imported) jobs.splice(rng.int(0, jobs.length), 0, { kind: 'import', file: imported.file });
+    const victims = chooseVictims(rng, jobs, point);
+    const plan = planVictim(rng, runtime, point, imported?.keys.length ?? 0);
+    const expireAt = rng.chance(0.3) ? rng.int(0, 600) : null;
+    const attemptOf = (job: Job) => (job.kind === 'record' ? attempts.find((a) => a.session === job.session)! : null);
 
-    // Phase 1: record and sync processes, a few at a time; one of them is killed.
-    const jobs: { args: string[]; attempt: Attempt | null }[] = attempts.map((a) => ({ args: a.args, attempt: a }));
-    for (let s = rng.int(1, 2); s > 0; s--) jobs.splice(rng.int(0, jobs.length), 0, { args: ['sync', ...(rng.chance(0.5) ? ['--automatic'] : [])], attempt: null });
-    const victim = rng.int(0, jobs.length - 1);
-    let kills = 0;
-    if (rng.chance(0.3)) setTimeout(() => server.admin.expireTokens(), rng.int(0, 600));
-    const lane = async (indices: number[]) => {
-      for (const index of indices) {
-        const job = jobs[index]!;
-        const process = run(job.args, home);
-        if (index === victim) {
-          setTimeout(() => {
-            if (process.child.exitCode === null && process.child.signalCode === null) {
-              process.child.kill('SIGKILL');
-              kills++;
-            }
-          }, rng.int(0, 500));
+    const killedAt: string[] = [];
+    let confirmedAfterKill = 0;
+    const gate = new Gate();
+    const trial: Trial = { runtime, server, home };
+    const holds = plan.point === 'in-flight' || plan.point === 'after-commit';
+    let armedRunning = false;
+    const runJob = async (index: number) => {
+      const job = jobs[index]!;
+      const attempt = attemptOf(job);
+      // The first candidate to reach the point dies there; one armed at a time, and once one has
+      // died the others run plainly.
+      const body = async () => {
+        if (!victims.includes(index) || killedAt.length > 0 || armedRunning) return { killedAt: null, finished: await launch(runtime.command(job, home)).done };
+        armedRunning = true;
+        try {
+          const result = await killVictim(trial, job, plan);
+          if (result.killedAt !== null) killedAt.push(result.killedAt);
+          return result;
+        } finally {
+          armedRunning = false;
         }
-        const result = await process.done;
-        if (job.attempt && result.code === 0 && /"queued": true/.test(result.stdout)) job.attempt.confirmed = true;
-        if (index === victim && result.code === null) {
-          // restart the killed command, as a user (or the device) would
-          const again = await run(job.args, home).done;
-          if (job.attempt && again.code === 0 && /"queued": true/.test(again.stdout)) job.attempt.confirmed = true;
-        }
+      };
+      const outcome = holds && victims.includes(index) && killedAt.length === 0 ? await gate.exclusive(body) : await gate.shared(body);
+      if (attempt && runtime.confirmed(outcome.finished.stdout, outcome.finished.code)) attempt.confirmed = true;
+      if (outcome.finished.signal !== 'SIGKILL') return;
+      // A killed record whose commit is in the queue is confirmed: losing it later would be a loss.
+      if (attempt && !attempt.confirmed && isCommitted(home, attempt.session)) {
+        attempt.confirmed = true;
+        confirmedAfterKill++;
       }
+      // run the killed command again, as a user (or the device) would
+      const again = await gate.shared(() => launch(runtime.command(job, home)).done);
+      if (attempt && runtime.confirmed(again.stdout, again.code)) attempt.confirmed = true;
     };
+    if (expireAt !== null) setTimeout(() => server.admin.expireTokens(), expireAt);
     const lanes: number[][] = [[], [], []];
     jobs.forEach((_, i) => lanes[i % lanes.length]!.push(i));
-    await Promise.all(lanes.map(lane));
+    await Promise.all(lanes.map(async (indices) => {
+      for (const index of indices) await runJob(index);
+    }));
 
-    // Phase 2: the storm is over; sync until the queue is empty (waiting out reconciliation grace).
+    // The storm is over; sync until the queue is empty (waiting out reconciliation grace).
+    const faultsFired = server.admin.firedFaults() - (holds ? killedAt.length : 0);
     server.admin.clearFaults();
-    let left = Infinity;
+    let left = pendingCount(home);
     for (let i = 0; i < 20 && left > 0; i++) {
-      const result = await runSync(home, { automatic: false, waitForLeaseMs: 10_000 });
-      left = result.ran ? result.report.pending : left;
-      if (left > 0) await new Promise((r) => setTimeout(r, 500));
+      if (i > 0) await sleep(500);
+      await launch(runtime.drain(home)).done;
+      left = pendingCount(home);
     }
-
-    // The promise.
-    const onServer = new Map<string, number>();
-    for (const s of server.admin.sessions()) {
-      const key = `${s.bookId}|${s.startTime}|${s.endTime}`;
-      onServer.set(key, (onServer.get(key) ?? 0) + 1);
-    }
-    const store = LocalStore.open(home);
-    let history: { key: string }[];
-    try {
-      history = store.queue.history(100_000).map((h) => ({ key: `${h.book_id}|${h.start_time}|${h.end_time}` }));
-    } finally {
-      store.close();
-    }
-    const attempted = new Set(attempts.map((a) => a.key));
-    const lost = [
-      ...attempts.filter((a) => a.confirmed && !onServer.has(a.key)).map((a) => a.key),
-      ...history.filter((h) => !onServer.has(h.key)).map((h) => `${h.key} (in history only)`),
-    ];
-    const duplicated = [...onServer].filter(([, n]) => n > 1).map(([k, n]) => `${k} ×${n}`);
-    const unexpected = [...onServer.keys()].filter((k) => !attempted.has(k));
-    return { seed, profile, sessions, kills, faults, lost, duplicated, unexpected, leftInQueue: left };
+    return {
+      seed, runtime: runtime.name, profile, sessions: attempts.length, point, killedAt, rival: plan.rival && killedAt.length > 0,
+      release: killedAt.length > 0 && holds ? plan.release : null,
+      faults, faultsFired,
+      confirmed: attempts.filter((a) => a.confirmed).length, confirmedAfterKill,
+      ...judge(server, home, attempts, imported?.keys ?? []), leftInQueue: left,
+    };
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
 }
 
+/** The promise, checked against the server's sessions and the local history. */
+function judge(server: TestServer, home: string, attempts: Attempt[], importKeys: string[]) {
+  const onServer = new Map<string, number>();
+  for (const s of server.admin.sessions()) {
+    const key = `${s.bookId}|${s.startTime}|${s.endTime}`;
+    onServer.set(key, (onServer.get(key) ?? 0) + 1);
+  }
+  const inHistory = new Map<string, number>();
+  for (const key of historyKeys(home)) inHistory.set(key, (inHistory.get(key) ?? 0) + 1);
+  const expected = new Set([...attempts.map((a) => a.key), ...importKeys]);
+  const lost = [
+    ...attempts.filter((a) => a.confirmed && !onServer.has(a.key)).map((a) => a.key),
+    ...importKeys.filter((k) => !onServer.has(k)).map((k) => `${k} (imported)`),
+    ...[...inHistory.keys()].filter((k) => !onServer.has(k)).map((k) => `${k} (in history only)`),
+  ];
+  const duplicated = [...onServer].filter(([, n]) => n > 1).map(([k, n]) => `${k} ×${n}`);
+  const unexpected = [...onServer.keys()].filter((k) => !expected.has(k));
+  const historyMismatch = [...onServer.keys()].filter((k) => inHistory.get(k) !== 1).map((k) => `${k} in history ×${inHistory.get(k) ?? 0}`);
+  return { lost, duplicated, unexpected, historyMismatch };
+}
+
+export interface TortureOptions {
+  runtime?: RuntimeName;
+  /** Kill points to choose from (default: all of the runtime's, by weight). */
+  points?: KillPoint[];
+}
+
 export interface TortureSummary {
+  runtime: RuntimeName;
   trials: number;
   kills: number;
-  faultsInjected: number;
+  killsByPoint: Record<string, number>;
+  /** Trials whose victim never reached its point (e.g. a fault stopped it before any upload). */
+  missedByPoint: Record<string, number>;
+  rivals: number;
+  faultsAdded: number;
+  faultsFired: number;
   sessions: number;
+  confirmed: number;
+  confirmedAfterKill: number;
   lost: number;
   duplicated: number;
   unexpected: number;
+  historyMismatch: number;
   stuck: number;
   failures: TrialResult[];
 }
 
-export async function torture(trials: number, firstSeed: number, onTrial: (r: TrialResult) => void = () => {}): Promise<TortureSummary> {
+export function failed(r: TrialResult): boolean {
+  return r.lost.length + r.duplicated.length + r.unexpected.length + r.historyMismatch.length > 0 || r.leftInQueue > 0;
+}
+
+export async function torture(trials: number, firstSeed: number, onTrial: (r: TrialResult) => void = () => {}, options: TortureOptions = {}): Promise<TortureSummary> {
   const servers = { fork: await start({ port: 0, profile: 'fork' }), upstream: await start({ port: 0, profile: 'upstream' }) };
-  const summary: TortureSummary = { trials: 0, kills: 0, faultsInjected: 0, sessions: 0, lost: 0, duplicated: 0, unexpected: 0, stuck: 0, failures: [] };
+  const summary: TortureSummary = {
+    runtime: options.runtime ?? 'node', trials: 0, kills: 0, killsByPoint: {}, missedByPoint: {}, rivals: 0, faultsAdded: 0, faultsFired: 0,
+    sessions: 0, confirmed: 0, confirmedAfterKill: 0, lost: 0, duplicated: 0, unexpected: 0, historyMismatch: 0, stuck: 0, failures: [],
+  };
   try {
     for (let i = 0; i < trials; i++) {
-      const result = await runTrial(servers, firstSeed + i);
+      const r = await runTrial(servers, firstSeed + i, options);
       summary.trials++;
-      summary.kills += result.kills;
-      summary.faultsInjected += result.faults.length;
-      summary.sessions += result.sessions;
-      summary.lost += result.lost.length;
-      summary.duplicated += result.duplicated.length;
-      summary.unexpected += result.unexpected.length;
-      if (result.leftInQueue > 0) summary.stuck++;
-      if (result.lost.length || result.duplicated.length || result.unexpected.length || result.leftInQueue > 0) summary.failures.push(result);
-      onTrial(result);
+      if (r.killedAt.length > 0) {
+        summary.kills += r.killedAt.length;
+        summary.killsByPoint[r.point] = (summary.killsByPoint[r.point] ?? 0) + r.killedAt.length;
+      } else {
+        summary.missedByPoint[r.point] = (summary.missedByPoint[r.point] ?? 0) + 1;
+      }
+      if (r.rival) summary.rivals++;
+      summary.faultsAdded += r.faults.length;
+      summary.faultsFired += r.faultsFired;
+      summary.sessions += r.sessions;
+      summary.confirmed += r.confirmed;
+      summary.confirmedAfterKill += r.confirmedAfterKill;
+      summary.lost += r.lost.length;
+      summary.duplicated += r.duplicated.length;
+      summary.unexpected += r.unexpected.length;
+      summary.historyMismatch += r.historyMismatch.length;
+      if (r.leftInQueue > 0) summary.stuck++;
+      if (failed(r)) summary.failures.push(r);
+      onTrial(r);
     }
   } finally {
     await servers.fork.close();

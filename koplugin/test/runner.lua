@@ -120,6 +120,25 @@ function commands.sync()
   })
 end
 
+-- A reading session ends on the device: queue it, then the session-end sync (the crash torture's
+-- `record`). Prints the queue ids once they are committed, before the sync starts.
+function commands.record()
+  local sessions = options.sessions
+  local ids = json_out.array({})
+  for i, input in ipairs(sessions) do
+    local result = app:enqueue(input)
+    if not result.ok then
+      io.stderr:write("session ", i, " not queued: ", result.message, "\n")
+      os.exit(1)
+    end
+    ids[#ids + 1] = result.id
+  end
+  io.stdout:write(json_out.encode({ queued = ids }), "\n")
+  io.stdout:flush()
+  local result = app:sync("session-end")
+  emit({ ran = result.ran, message = result.message })
+end
+
 function commands.pending()
   emit(json_out.array(app:pendingJson()))
 end

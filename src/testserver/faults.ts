@@ -25,8 +25,8 @@
 //                        "contentType":"application/json","body":"{\"totalRequested\":\"x\"}"}; nothing
 //                        is processed. For fuzzing clients with answers no real server gives.
 // `path` is exact, or a prefix when it ends in `*` (`*` alone = every path); the query string is
-// ignored. The first matching rule with requests left decides; delay rules add their wait and
-// let the next matching rule decide too.
+// ignored. The first matching rule with requests left decides (hold rules before the others); delay
+// rules add their wait and let the next matching rule decide too.
 import { z } from 'zod';
 
 export const FAULT_ACTIONS = ['status', 'drop-before-commit', 'drop-after-commit', 'truncate', 'html', 'delay', 'reject-session', 'respond', 'hold', 'hold-after-commit'] as const;
@@ -175,6 +175,10 @@ export function parseFaultSpec(spec: string): FaultRule {
   return parseFaultRule(rule);
 }
 
+function isHold(rule: FaultRule): boolean {
+  return rule.action === 'hold' || rule.action === 'hold-after-commit';
+}
+
 function pathMatches(pattern: string, path: string): boolean {
   if (pattern.endsWith('*')) return path.startsWith(pattern.slice(0, -1));
   return pattern === path;
@@ -217,7 +221,9 @@ export class FaultPlan {
   /** Consumes one use of each rule that applies. */
   decide(method: string, path: string): FaultDecision {
     let delayMs = 0;
-    for (const active of this.rules) {
+    // Hold rules are looked at first, so a harness can hold the next upload on top of other faults.
+    const holdsFirst = [...this.rules.filter(isHold), ...this.rules.filter((r) => !isHold(r))];
+    for (const active of holdsFirst) {
       if (active.remaining === 0 || active.action === 'reject-session') continue;
       if (active.method !== undefined && active.method !== method) continue;
       if (!pathMatches(active.path, path)) continue;

@@ -35,6 +35,9 @@ int sqlite3_bind_text(sqlite3_stmt *, int, const char *, int, void (*)(void *));
 
 local lib = ffi.load(os.getenv("BOOKLORE_SYNC_LIBSQLITE3") or "libsqlite3.so.0")
 
+-- The crash torture's kill probe (koplugin/test/torture_probe.lua), only when the harness asks for it.
+local probe = os.getenv("BLS_TORTURE_PROBE") and require("torture_probe")(lib, os.getenv("BLS_TORTURE_PROBE")) or nil
+
 local OK, ROW, DONE = 0, 100, 101
 local INTEGER, FLOAT, TEXT, BLOB, NULL = 1, 2, 3, 4, 5
 local DBCONFIG_DQS_DML, DBCONFIG_DQS_DDL = 1013, 1014
@@ -117,6 +120,7 @@ function Statement:step(row, header)
     return row, header
   elseif code == DONE then
     self._done = true
+    if probe then probe(self._sql, self._conn) end
     return nil
   end
   self._done = true
@@ -137,7 +141,7 @@ function Connection:prepare(sql)
   local out = ffi.new("sqlite3_stmt *[1]")
   local code = lib.sqlite3_prepare_v2(self._ptr, sql, #sql, out, nil)
   if code ~= OK then fail(self._ptr, code) end
-  local stmt = setmetatable({ _ptr = out[0], _conn = self._ptr, _done = false, _closed = false }, Statement)
+  local stmt = setmetatable({ _ptr = out[0], _conn = self._ptr, _sql = sql, _done = false, _closed = false }, Statement)
   self._statements[#self._statements + 1] = stmt
   return stmt
 end
