@@ -30,7 +30,12 @@ interface Phase {
   byHash: boolean;
   /** Set the stage before the faulty sync (e.g. leave answers unknown, expire tokens). */
   prepare?: (server: TestServer, home: string) => Promise<void>;
+  /** Queue the sessions after `prepare` (which then sends a warm-up session of its own), so some are left to send. */
+  queueAfterPrepare?: boolean;
 }
+
+/** A session of its own for phases that must sync once before the faulty sync. */
+const WARM_UP = { bookId: 3, start: 1_771_000_000 };
 
 const PHASES: Phase[] = [
   { name: 'resolve', profile: 'fork', path: '/api/v1/books/by-hash/*', byHash: true },
@@ -54,9 +59,20 @@ const PHASES: Phase[] = [
     profile: 'fork',
     path: '/api/v1/auth/refresh',
     byHash: false,
+    queueAfterPrepare: true,
     async prepare(server, home) {
-      // log in once so a refresh token is saved, then let the access token die
-      await runSync(home, { automatic: false, waitForLeaseMs: 5000 });
+      // log in once (sending a warm-up session) so a refresh token is saved, then let the access
+      // token die; the phase's sessions are queued afterwards, so the faulty sync must refresh
+      const store = LocalStore.open(home);
+      try {
+        const v = validateSession({ bookId: WARM_UP.bookId, startTime: WARM_UP.start, endTime: WARM_UP.start + 1800 });
+        assert.ok(v.ok);
+        store.queue.enqueue(v.session, 'record');
+      } finally {
+        store.close();
+      }
+      const warmUp = await runSync(home, { automatic: false, waitForLeaseMs: 5000 });
+      assert.ok(warmUp.ran && warmUp.report.uploaded === 1, 'the warm-up session is sent');
       server.admin.expireTokens();
     },
   },
@@ -82,6 +98,10 @@ async function runCase(phase: Phase, fault: (typeof FAULTS)[number]): Promise<vo
   try {
     saveSettings(home, SettingsSchema.parse({ server: server.url, username: 'reader', password: 'reader', timeoutSeconds: 1 }));
     const expected: string[] = [];
+    if (phase.queueAfterPrepare) {
+      await phase.prepare!(server, home);
+      expected.push(`${WARM_UP.bookId}|${formatIsoUtc(WARM_UP.start)}|${formatIsoUtc(WARM_UP.start + 1800)}`);
+    }
     const store = LocalStore.open(home);
     try {
       for (const [b, book] of BOOKS.entries()) {
@@ -96,7 +116,13 @@ async function runCase(phase: Phase, fault: (typeof FAULTS)[number]): Promise<vo
     } finally {
       store.close();
     }
-    if (phase.prepare) await phase.prepare(server, home);
+    if (phase.prepare && !phase.queueAfterPrepare) await phase.prepare(server, home);
+    const queued = LocalStore.open(home);
+    try {
+      assert.ok(queued.queue.pendingCount() >= 12, 'sessions are left to send (or to check) when the fault strikes');
+    } finally {
+      queued.close();
+    }
     if (fault.rule === 'expire-tokens') {
       let expired = false;
       server.admin.addFaults({ rules: [{ action: 'delay', delayMs: 1, path: phase.path }] });
@@ -109,9 +135,12 @@ async function runCase(phase: Phase, fault: (typeof FAULTS)[number]): Promise<vo
       }, 5);
       await runSync(home, { automatic: false, waitForLeaseMs: 5000 });
       clearInterval(timer);
+      assert.ok(expired, `the tokens expired as the ${phase.name} request arrived`);
     } else {
       server.admin.addFaults({ rules: [{ ...fault.rule, path: phase.path, ...(phase.method ? { method: phase.method } : {}) } as FaultRule] });
       await runSync(home, { automatic: false, waitForLeaseMs: 5000 });
+      const hits = server.admin.faults().rules[0]!.hits;
+      assert.ok(hits > 0, `the fault fired (server hit count ${hits})`);
     }
     server.admin.clearFaults();
     let pending = -1;
