@@ -6,14 +6,22 @@
 import type { Prng } from './prng.js';
 import type { RuntimeName } from './torture-runtime.js';
 
-export const KILL_POINTS = ['startup', 'lease', 'in-flight', 'after-commit', 'settle', 'import'] as const;
+export const KILL_POINTS = ['startup', 'lease', 'in-flight', 'frozen', 'after-commit', 'settle', 'import', 'import-commit'] as const;
 export type KillPoint = (typeof KILL_POINTS)[number];
 
-/** At least half of the kills at in-flight or settle: where a crash can lose or duplicate a session. */
+/**
+ * in-flight: killed while the server holds its upload (then the server processes or drops it);
+ * frozen: the same, but first frozen (SIGSTOP, a device suspended mid-upload) while a rival sync runs
+ *   past the reconcile grace; the held upload is then processed;
+ * after-commit: killed while the server holds the answer to an upload it stored;
+ * settle: killed inside the transaction that moves sessions from the queue to the history;
+ * import: inside an import's transaction; import-commit: right after one committed.
+ * At least half of the kills are in flight or at settle: where a crash can lose or duplicate a session.
+ */
 const WEIGHTS: Record<RuntimeName, Partial<Record<KillPoint, number>>> = {
-  node: { startup: 0.1, lease: 0.1, 'in-flight': 0.3, 'after-commit': 0.15, settle: 0.25, import: 0.1 },
+  node: { startup: 0.08, lease: 0.1, 'in-flight': 0.22, frozen: 0.1, 'after-commit': 0.12, settle: 0.23, import: 0.08, 'import-commit': 0.07 },
   // the plugin has no import (KOReader's own statistics are the plugin's source only on the device)
-  lua: { startup: 0.13, lease: 0.12, 'in-flight': 0.35, 'after-commit': 0.15, settle: 0.25 },
+  lua: { startup: 0.1, lease: 0.12, 'in-flight': 0.28, frozen: 0.1, 'after-commit': 0.15, settle: 0.25 },
 };
 
 export function pointsOf(runtime: RuntimeName): KillPoint[] {
@@ -32,6 +40,9 @@ export function choosePoint(rng: Prng, runtime: RuntimeName, allowed: readonly K
   }
   return usable[usable.length - 1]!;
 }
+
+/** Kills where the session is on the wire or being settled. */
+export const AT_RISK_POINTS: readonly KillPoint[] = ['in-flight', 'frozen', 'settle'];
 
 export function parsePoints(text: string): KillPoint[] {
   const points = text.split(',').map((p) => p.trim()).filter((p) => p !== '');

@@ -1,7 +1,7 @@
 // `npm run torture -- --trials N [--seed S] [--runtime node|lua] [--points in-flight,settle,…]`:
 // runs the crash torture and prints its figures, with kills per point; exits non-zero on any
 // violation, naming the seed that reproduces it.
-import { parsePoints, type KillPoint } from './kill-points.js';
+import { AT_RISK_POINTS, parsePoints, type KillPoint } from './kill-points.js';
 import { failed, torture } from './torture.js';
 import type { RuntimeName } from './torture-runtime.js';
 
@@ -50,14 +50,13 @@ const summary = await torture(
 );
 const seconds = Math.round((Date.now() - started) / 1000);
 const perPoint = (counts: Record<string, number>) => Object.entries(counts).map(([p, n]) => `${p} ${n}`).join(', ') || 'none';
-const atRiskPoints = (summary.killsByPoint['in-flight'] ?? 0) + (summary.killsByPoint.settle ?? 0);
+const atRiskPoints = AT_RISK_POINTS.reduce((sum, p) => sum + (summary.killsByPoint[p] ?? 0), 0);
 process.stdout.write(
   [
     `runtime:         ${summary.runtime}`,
     `trials:          ${summary.trials} (seeds ${seed}–${seed + trials - 1}, ${seconds} s)`,
     `sessions:        ${summary.sessions} (${summary.confirmed} confirmed, ${summary.confirmedAfterKill} of them found committed after a kill)`,
-    `kills (SIGKILL): ${summary.kills}: ${perPoint(summary.killsByPoint)}; in-flight or settle ${atRiskPoints} (${summary.kills ? Math.round((100 * atRiskPoints) / summary.kills) : 0} %)`,
-    `  rival syncs while frozen in flight: ${summary.rivals}`,
+    `kills (SIGKILL): ${summary.kills}: ${perPoint(summary.killsByPoint)}; in flight (held or frozen) or settling ${atRiskPoints} (${summary.kills ? Math.round((100 * atRiskPoints) / summary.kills) : 0} %)`,
     `point not reached: ${perPoint(summary.missedByPoint)}`,
     `faults:          ${summary.faultsFired} fired (of ${summary.faultsAdded} rules added)`,
     `lost:            ${summary.lost}`,

@@ -42,6 +42,7 @@ export interface Runtime {
   startupMs: number;
   configure(home: string, serverUrl: string): void;
   /** The command for a job; `probe` freezes it at a kill point (reliability/probe-points.ts). */
+  /** leaseWaitMs: how long a sync waits for another one holding the lease (default: the runtime's own). */
   command(job: Job, home: string, options?: { probe?: { point: string; skip: number }; leaseWaitMs?: number }): Command;
   /** Whether the job's output says its session was queued (committed). */
   confirmed(stdout: string, code: number | null): boolean;
@@ -70,11 +71,11 @@ export const nodeRuntime: Runtime = {
       args.push('--json', 'record', ...(job.sync ? [] : ['--no-sync']), ...(s.hash ? ['--hash', s.hash] : ['--book-id', String(s.bookId)]));
       args.push('--start', formatIsoUtc(s.start), '--end', formatIsoUtc(s.end), '--start-location', '1', '--end-location', '30');
     } else if (job.kind === 'sync') {
-      args.push('sync', ...(job.automatic ? ['--automatic'] : []));
+      args.push('sync', ...(job.automatic ? ['--automatic'] : []), ...(options.leaseWaitMs !== undefined ? ['--wait', String(options.leaseWaitMs / 1000)] : []));
     } else {
       args.push('import-koreader-stats', '--include-open', job.file);
     }
-    const env = { ...process.env, ...BASE_ENV, BOOKLORE_SYNC_LOCK_TIMEOUT_MS: String(options.leaseWaitMs ?? 5000), ...probeEnv(options.probe) };
+    const env = { ...process.env, ...BASE_ENV, BOOKLORE_SYNC_LOCK_TIMEOUT_MS: '5000', ...probeEnv(options.probe) };
     return { command: process.execPath, args, env };
   },
   confirmed: (stdout, code) => code === 0 && /"queued": true/.test(stdout),

@@ -75,7 +75,15 @@ function randomFaults(rng: Prng): FaultRule[] {
   return rules;
 }
 
+const debug = (message: string) => {
+  if (process.env.BLS_TORTURE_DEBUG) process.stderr.write(`[torture ${new Date().toISOString().slice(14, 23)}] ${message}\n`);
+};
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function isHoldPoint(point: KillPoint): boolean {
+  return point === 'in-flight' || point === 'frozen' || point === 'after-commit';
+}
 
 /** Every choice the victim's kill needs, drawn before the lanes start so a seed replays the trial. */
 interface VictimPlan {
@@ -91,8 +99,9 @@ function planVictim(rng: Prng, runtime: Runtime, point: KillPoint, importSession
   let probe: VictimPlan['probe'] = null;
   if (point === 'lease') probe = { point: 'lease', skip: 0 };
   if (point === 'settle') probe = { point: 'settle', skip: rng.int(0, 1) };
-  if (point === 'import') probe = rng.chance(0.5) ? { point: 'import-mid', skip: rng.int(0, Math.max(0, importSessions - 1)) } : { point: 'import-commit', skip: 0 };
-  return { point, startupDelayMs, probe, rival: point === 'in-flight' && rng.chance(0.4), release: point === 'in-flight' && rng.chance(0.3) ? 'drop' : 'process' };
+  if (point === 'import') probe = { point: 'import-mid', skip: rng.int(0, Math.max(0, importSessions - 1)) };
+  if (point === 'import-commit') probe = { point: 'import-commit', skip: 0 };
+  return { point, startupDelayMs, probe, rival: point === 'frozen', release: point === 'in-flight' && rng.chance(0.3) ? 'drop' : 'process' };
 }
 
 interface Trial {
@@ -104,10 +113,10 @@ interface Trial {
 /** Runs the victim to its kill point and kills it there; says where, or null if it never got there. */
 async function killVictim(t: Trial, job: Job, plan: VictimPlan): Promise<{ killedAt: string | null; finished: Finished }> {
   const { runtime, server, home } = t;
-  if (plan.point === 'in-flight' || plan.point === 'after-commit') {
+  if (isHoldPoint(plan.point)) {
     let unsubscribe = () => {};
     const held = new Promise<string>((resolve) => (unsubscribe = server.admin.onHold((h) => resolve(`${plan.point} (${h.path}, ${h.sessions ?? '?'} session(s))`))));
-    server.admin.addFaults({ rules: [{ action: plan.point === 'in-flight' ? 'hold' : 'hold-after-commit', path: UPLOADS, method: 'POST', count: 1 }] });
+    server.admin.addFaults({ rules: [{ action: plan.point === 'after-commit' ? 'hold-after-commit' : 'hold', path: UPLOADS, method: 'POST', count: 1 }] });
     const victim = launch(runtime.command(job, home));
     try {
       const first = await Promise.race([held, victim.done.then(() => null)]);
@@ -117,12 +126,15 @@ async function killVictim(t: Trial, job: Job, plan: VictimPlan): Promise<{ kille
         // take over while the victim lives, even once the reconcile grace has passed.
         victim.child.kill('SIGSTOP');
         await sleep(2300);
-        await launch(runtime.command({ kind: 'sync', automatic: false }, home, { leaseWaitMs: 700 })).done;
+        const rival = await launch(runtime.command({ kind: 'sync', automatic: false }, home, { leaseWaitMs: 700 })).done;
+        debug(`rival: ${rival.code} ${rival.signal} ${rival.stdout} ${rival.stderr}`);
       }
       victim.kill();
       const finished = await victim.done;
+      debug(`victim: ${finished.code} ${finished.signal}`);
       await server.admin.releaseHeld(plan.release);
-      return { killedAt: `${first}${plan.rival ? ' + rival sync' : ''}, then ${plan.release}`, finished };
+      debug('released');
+      return { killedAt: `${first}${plan.rival ? ', frozen while a rival sync ran' : ''}, then ${plan.release}`, finished };
     } finally {
       unsubscribe();
       server.admin.disarmHolds();
@@ -188,7 +200,7 @@ function planJobs(rng: Prng, profile: 'fork' | 'upstream'): { attempts: Attempt[
 
 /** Up to three processes that may die at the point, in job order: the first to get there is killed. */
 function chooseVictims(rng: Prng, jobs: Job[], point: KillPoint): number[] {
-  if (point === 'import') return [jobs.findIndex((j) => j.kind === 'import')];
+  if (point === 'import' || point === 'import-commit') return [jobs.findIndex((j) => j.kind === 'import')];
   if (point === 'startup') return [rng.int(0, jobs.length - 1)];
   // processes that sync, with something to send by then
   const eligible = jobs.flatMap((j, i) => ((j.kind === 'record' && j.sync) || (j.kind === 'sync' && i >= 3) ? [i] : []));
@@ -212,7 +224,8 @@ export async function runTrial(servers: Record<'fork' | 'upstream', TestServer>,
   const runtime = runtimeNamed(options.runtime ?? 'node');
   const rng = new Prng(seed);
   const point = choosePoint(rng, runtime.name, options.points);
-  const profile = point === 'import' || rng.chance(0.7) ? 'fork' : 'upstream';
+  const imports = point === 'import' || point === 'import-commit';
+  const profile = imports || rng.chance(0.7) ? 'fork' : 'upstream';
   const server = servers[profile];
   server.admin.reset();
   const home = mkdtempSync(join(tmpdir(), 'bls-torture-'));
@@ -225,7 +238,7 @@ export async function runTrial(servers: Record<'fork' | 'upstream', TestServer>,
     if (latency) faults.push(`latency=${latency}`);
 
     const { attempts, jobs } = planJobs(rng, profile);
-    const imported = point === 'import' ? importTrialFile(rng, home, BOOKS) : null;
+    const imported = imports ? importTrialFile(rng, home, BOOKS) : null;
     if (imported) jobs.splice(rng.int(0, jobs.length), 0, { kind: 'import', file: imported.file });
     const victims = chooseVictims(rng, jobs, point);
     const plan = planVictim(rng, runtime, point, imported?.keys.length ?? 0);
@@ -236,7 +249,7 @@ export async function runTrial(servers: Record<'fork' | 'upstream', TestServer>,
     let confirmedAfterKill = 0;
     const gate = new Gate();
     const trial: Trial = { runtime, server, home };
-    const holds = plan.point === 'in-flight' || plan.point === 'after-commit';
+    const holds = isHoldPoint(plan.point);
     let armedRunning = false;
     const runJob = async (index: number) => {
       const job = jobs[index]!;

@@ -125,16 +125,19 @@ async function runCase(phase: Phase, fault: (typeof FAULTS)[number]): Promise<vo
     }
     if (fault.rule === 'expire-tokens') {
       let expired = false;
-      server.admin.addFaults({ rules: [{ action: 'delay', delayMs: 1, path: phase.path }] });
-      // expire every token as the phase's first request arrives
-      const timer = setInterval(() => {
-        if (!expired && server.admin.requests().some((r) => r.path.startsWith(phase.path.replace('*', '')))) {
-          expired = true;
-          server.admin.expireTokens({ refresh: phase.name === 'token refresh' });
-        }
-      }, 5);
-      await runSync(home, { automatic: false, waitForLeaseMs: 5000 });
-      clearInterval(timer);
+      // expire every token as the phase's first request arrives: the server holds it, the tokens
+      // die, then it goes on to authentication
+      server.admin.addFaults({ rules: [{ action: 'hold', path: phase.path, count: 1 }] });
+      const stop = server.admin.onHold(() => {
+        expired = true;
+        server.admin.expireTokens({ refresh: phase.name === 'token refresh' });
+        void server.admin.releaseHeld('process');
+      });
+      try {
+        await runSync(home, { automatic: false, waitForLeaseMs: 5000 });
+      } finally {
+        stop();
+      }
       assert.ok(expired, `the tokens expired as the ${phase.name} request arrived`);
     } else {
       server.admin.addFaults({ rules: [{ ...fault.rule, path: phase.path, ...(phase.method ? { method: phase.method } : {}) } as FaultRule] });
