@@ -17,6 +17,9 @@ function withQueue<T>(home: string, fallback: T, read: (db: Database.Database) =
   if (!existsSync(path)) return fallback;
   const db = new Database(path, { readonly: true, fileMustExist: true, timeout: 10_000 });
   try {
+    // a process killed while starting may leave the file without its tables yet
+    const tables = db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name IN ('pending_sessions', 'historical_sessions')").pluck().get();
+    if (tables !== 2) return fallback;
     return read(db);
   } finally {
     db.close();
