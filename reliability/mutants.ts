@@ -67,7 +67,14 @@ export function applyPatches(text: string, patches: Patch[], file: string, mutan
   return out;
 }
 
-function exec(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number | null; out: string }> {
+/** The environment for checks: without node:test's marker, or a nested `node --test` run from a test reports to its parent instead of running. */
+function checkEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.NODE_TEST_CONTEXT;
+  return env;
+}
+
+function exec(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = checkEnv()): Promise<{ code: number | null; out: string }> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -117,6 +124,7 @@ async function runCheck(scratch: string, check: Check): Promise<CheckResult> {
     failing = Number(/^# fail (\d+)/m.exec(result.out)?.[1] ?? 0);
     names = [...result.out.matchAll(/^\s*not ok \d+ - (.*)$/gm)].map((m) => m[1]!).filter((n) => !n.startsWith('fault matrix:'));
     of = Number(/^# tests (\d+)/m.exec(result.out)?.[1] ?? 0);
+    if (of === 0) throw new Error(`${describe(check)} ran no test:\n${result.out}`);
   }
   return { check: describe(check), caught: result.code !== 0, failing, of, names, seconds: Math.round((Date.now() - started) / 1000) };
 }

@@ -92,7 +92,10 @@ export const luaRuntime: Runtime = {
   configure(home, serverUrl) {
     writeFileSync(
       join(home, 'plugin-settings.json'),
-      JSON.stringify({ server_url: serverUrl, booklore_username: 'reader', booklore_password: 'reader', timeout_seconds: 1 }),
+      // "Keep password" on, as the Node tool keeps it: BookLore rotates refresh tokens, so after a lost
+      // refresh answer only a new login recovers. Without it the plugin stops and asks the user to
+      // enter the account again, queue kept (found by this torture: left queued, not lost).
+      JSON.stringify({ server_url: serverUrl, booklore_username: 'reader', booklore_password: 'reader', keep_booklore_password: true, timeout_seconds: 1 }),
     );
   },
   command(job, home, options = {}) {
