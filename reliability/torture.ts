@@ -289,12 +289,7 @@ export async function runTrial(servers: Record<'fork' | 'upstream', TestServer>,
     // The storm is over; sync until the queue is empty (waiting out reconciliation grace).
     const faultsFired = server.admin.firedFaults() - (holds ? killedAt.length : 0);
     server.admin.clearFaults();
-    let left = pendingCount(home);
-    for (let i = 0; i < 20 && left > 0; i++) {
-      if (i > 0) await sleep(500);
-      await launch(runtime.drain(home)).done;
-      left = pendingCount(home);
-    }
+    const left = await drain(runtime, home);
     return {
       seed, runtime: runtime.name, profile, sessions: attempts.length, point, killedAt, rival: plan.rival && killedAt.length > 0,
       release: killedAt.length > 0 && holds ? plan.release : null,
@@ -305,6 +300,17 @@ export async function runTrial(servers: Record<'fork' | 'upstream', TestServer>,
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
+}
+
+/** Syncs until the queue is empty (waiting out reconciliation grace); returns what is left. */
+async function drain(runtime: Runtime, home: string): Promise<number> {
+  let left = pendingCount(home);
+  for (let i = 0; i < 20 && left > 0; i++) {
+    if (i > 0) await sleep(500);
+    await launch(runtime.drain(home)).done;
+    left = pendingCount(home);
+  }
+  return left;
 }
 
 /** The promise, checked against the server's sessions and the local history. */
