@@ -15,7 +15,8 @@ try {
     baseline: all,
     ...(only ? { only } : {}),
     onCheck: (id, r) => process.stderr.write(`  ${id}: ${r.check}: ${r.caught ? `FAILS it (${r.failing} of ${r.of}: ${r.names.join('; ')})` : `passes (${r.of})`} [${r.seconds} s]\n`),
-    onResult: (r) => process.stderr.write(`${r.caught ? 'caught  ' : 'SURVIVED'} ${r.id}: ${r.title}\n`),
+    onResult: (r) =>
+      process.stderr.write(r.id === 'baseline' ? `${r.caught ? 'BASELINE FAILS' : 'baseline passes'}: ${r.title}\n` : `${r.caught ? 'caught  ' : 'SURVIVED'} ${r.id}: ${r.title}\n`),
   });
   process.stdout.write(`\n| mutant | caught by (failing trials or tests) | passed |\n|---|---|---|\n`);
   for (const r of results) {
