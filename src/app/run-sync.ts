@@ -9,6 +9,7 @@ import { nodeLeaseEnvironment } from '../store/node-lease-environment.js';
 import { SqliteSyncStore } from '../store/sqlite-sync-store.js';
 import { SyncLease } from '../store/sync-lease.js';
 import { connect } from './booklore-connection.js';
+import { recordSyncLog } from './record-sync-log.js';
 
 export interface RunSyncOptions {
   /** Automatic triggers respect backoff (X4); Sync Now does not. */
@@ -20,6 +21,8 @@ export interface RunSyncOptions {
   concurrency?: number;
   /** Once aborted, the sync sends nothing more (requests already sent are settled first). */
   signal?: AbortSignal;
+  /** What started it, for the sync log (default: manual or automatic). */
+  trigger?: string;
 }
 
 export type RunSyncResult =
@@ -66,7 +69,13 @@ export async function runSync(home: string, options: RunSyncOptions): Promise<Ru
         ...(options.concurrency ? { concurrency: options.concurrency } : {}),
       },
     );
-    const report = await store.useAsync(() => engine.run());
+    const started = Date.now();
+    const trigger = options.trigger ?? (options.automatic ? 'automatic' : 'manual');
+    const report = await store.useAsync(() => engine.run()).catch((error: unknown) => {
+      recordSyncLog(store, trigger, started, { error });
+      throw error;
+    });
+    recordSyncLog(store, trigger, started, { report });
     return { ran: true, report };
   } finally {
     lease.release();

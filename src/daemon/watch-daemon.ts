@@ -6,11 +6,11 @@
 import { connect } from '../app/booklore-connection.js';
 import { runSync } from '../app/run-sync.js';
 import { loadSettings, type Settings } from '../config/settings.js';
-import type { SyncReport } from '../core/sync/sync-engine.js';
+import type { SyncEvents, SyncReport } from '../core/sync/sync-engine.js';
 import { LocalStore } from '../store/local-store.js';
 import { ResumeDetector } from './resume-detector.js';
 
-export type Trigger = 'start' | 'interval' | 'resume' | 'network' | 'new-sessions' | 'signal' | 'request';
+export type Trigger = 'start' | 'interval' | 'resume' | 'network' | 'new-sessions' | 'signal' | 'request' | 'ui';
 
 export interface DaemonClock {
   wallMs(): number;
@@ -26,12 +26,20 @@ export interface DaemonOptions {
   resumeThresholdMs: number;
   clock: DaemonClock;
   log: (line: string) => void;
+  /** Told about every sync it runs (the status page's live view, `watch --ui`). */
+  observer?: SyncObserver;
+}
+
+export interface SyncObserver {
+  started(trigger: Trigger): void;
+  events: SyncEvents;
+  ended(outcome: SyncOutcome): void;
 }
 
 export type SyncOutcome = { ran: true; report: SyncReport } | { ran: false; reason: string };
 
 /** Manual triggers behave like Sync Now: they ignore backoff and run under Manual Sync Only. */
-const MANUAL: ReadonlySet<Trigger> = new Set(['signal', 'request']);
+const MANUAL: ReadonlySet<Trigger> = new Set(['signal', 'request', 'ui']);
 
 export class WatchDaemon {
   private timer: NodeJS.Timeout | null = null;
@@ -139,7 +147,11 @@ export class WatchDaemon {
   }
 
   private launch(trigger: Trigger, manual: boolean): Promise<SyncOutcome> {
-    const run = this.syncOnce(trigger, manual).finally(() => {
+    this.options.observer?.started(trigger);
+    const run = this.syncOnce(trigger, manual).then((outcome) => {
+      this.options.observer?.ended(outcome);
+      return outcome;
+    }).finally(() => {
       if (this.running === run) this.running = null;
     });
     this.running = run;
@@ -156,6 +168,8 @@ export class WatchDaemon {
         automatic: !manual,
         waitForLeaseMs: manual ? 60_000 : 0,
         signal: this.abort.signal,
+        trigger: `watch: ${trigger}`,
+        events: this.options.observer?.events,
       });
       const ms = Math.round(this.options.clock.monoMs() - started);
       if (!result.ran) {

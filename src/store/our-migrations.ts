@@ -80,6 +80,18 @@ export const OUR_MIGRATIONS: Migration[] = [
       'ALTER TABLE bls_book_hashes ADD COLUMN book_type TEXT',
     ],
   },
+  {
+    version: 6,
+    description: 'a log of syncs (trigger, duration, outcome, figures) for the status page',
+    sql: [
+      // Written by every sync that runs (CLI, daemon, status page); the status page shows the last 100.
+      `CREATE TABLE IF NOT EXISTS bls_sync_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, started_at INTEGER NOT NULL, duration_ms INTEGER NOT NULL,
+        trigger TEXT NOT NULL, outcome TEXT NOT NULL, uploaded INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0, parked INTEGER NOT NULL DEFAULT 0, pending INTEGER NOT NULL DEFAULT 0,
+        message TEXT)`,
+    ],
+  },
 ];
 
 export const OUR_SCHEMA_VERSION = OUR_MIGRATIONS[OUR_MIGRATIONS.length - 1]?.version ?? 0;
