@@ -112,10 +112,13 @@ export interface BookReading {
 
 /** The books read most, all time. */
 export function readingPerBook(db: Db, limit: number): BookReading[] {
+  // A session without a title takes the local file's title (book_cache) for its fingerprint.
   return db
-    .prepare(`SELECT COALESCE(MAX(title), CASE WHEN book_id IS NOT NULL THEN 'Book #' || book_id ELSE 'Fingerprint ' || substr(book_hash, 1, 8) END) AS label,
-        SUM(duration_seconds) AS seconds, COUNT(*) AS sessions
-      FROM (${ALL_READING}) GROUP BY COALESCE(CAST(book_id AS TEXT), book_hash) ORDER BY seconds DESC LIMIT ?`)
+    .prepare(`SELECT COALESCE(g.title, (SELECT c.title FROM book_cache c WHERE c.file_hash = g.hash AND c.title IS NOT NULL LIMIT 1),
+          CASE WHEN g.bookId IS NOT NULL THEN 'Book #' || g.bookId ELSE 'Fingerprint ' || substr(g.hash, 1, 8) END) AS label,
+        g.seconds, g.sessions
+      FROM (SELECT MAX(title) AS title, MAX(book_id) AS bookId, MAX(book_hash) AS hash, SUM(duration_seconds) AS seconds, COUNT(*) AS sessions
+        FROM (${ALL_READING}) GROUP BY COALESCE(CAST(book_id AS TEXT), book_hash) ORDER BY seconds DESC LIMIT ?) g`)
     .all(limit) as BookReading[];
 }
 

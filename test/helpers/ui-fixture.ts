@@ -14,6 +14,7 @@ import { BOOKS } from './sync-fixture.js';
 
 export const UNKNOWN_HASH = 'abcdef0123456789abcdef0123456789';
 export const POISON = 'POISON';
+const PRIDE = { ...BOOKS.pride, title: 'Pride and Prejudice' };
 
 export interface UiFixture {
   server: TestServer;
@@ -27,12 +28,13 @@ export interface UiFixture {
 }
 
 /** A session of `book`, `daysAgo` days before now, 40 minutes long. */
-export function recentSession(book: { id?: number; hash?: string; type?: string }, daysAgo: number, hourOffset = 0, endLocation = '30'): SessionInput {
+export function recentSession(book: { id?: number; hash?: string; type?: string; title?: string }, daysAgo: number, hourOffset = 0, endLocation = '30'): SessionInput {
   const start = Math.floor(Date.now() / 1000 / 3600) * 3600 - daysAgo * 86400 - 3 * 3600 + hourOffset * 3600;
   return {
     bookId: book.id ?? null,
     bookHash: book.hash ?? null,
     bookType: book.type ?? 'EPUB',
+    bookTitle: book.title ?? null,
     startTime: start,
     endTime: start + 2400,
     startProgress: 10,
@@ -61,10 +63,10 @@ export async function uiFixture(options: { lockTimeoutMs?: number } = {}): Promi
     }
   };
   enqueue([
-    recentSession(BOOKS.pride, 1),
-    recentSession(BOOKS.pride, 2),
-    recentSession(BOOKS.artOfWar, 3),
-    recentSession(BOOKS.pride, 4, 0, POISON),
+    recentSession(PRIDE, 1),
+    recentSession(PRIDE, 2),
+    recentSession({ ...BOOKS.artOfWar, title: 'The Art of War' }, 3),
+    recentSession(PRIDE, 4, 0, POISON),
     recentSession({ hash: UNKNOWN_HASH }, 5),
     recentSession({ hash: UNKNOWN_HASH }, 6),
   ]);

@@ -28,12 +28,19 @@ export const APP_SCRIPT = `'use strict';
   }
   var forms = document.querySelectorAll('.sync-form');
   var events = null;
+  var subscribed = null;
+  // Resolves once the server has us subscribed (its first message), so a sync started after it
+  // cannot end unseen.
   function follow() {
-    if (events || !window.EventSource) return;
+    if (subscribed) return subscribed;
+    if (!window.EventSource) return (subscribed = Promise.resolve());
+    var ready;
+    subscribed = new Promise(function (resolve) { ready = resolve; setTimeout(resolve, 3000); });
     events = new EventSource('/events');
     events.addEventListener('open', function () { if (connection) connection.hidden = true; });
     events.addEventListener('error', function () { if (connection) connection.hidden = false; });
     events.addEventListener('progress', function (e) {
+      ready();
       var state = JSON.parse(e.data);
       var box = document.getElementById('progress');
       if (box) {
@@ -53,6 +60,7 @@ export const APP_SCRIPT = `'use strict';
       showCounts(result.counts);
       setButtons(false);
     });
+    return subscribed;
   }
   forms.forEach(function (form) {
     form.addEventListener('submit', function (e) {
@@ -61,11 +69,14 @@ export const APP_SCRIPT = `'use strict';
       box.className = '';
       box.textContent = 'Starting the sync…';
       setButtons(true);
-      follow();
       var token = form.querySelector('input[name=_csrf]').value;
-      fetch('/sync', { method: 'POST', headers: { 'X-CSRF-Token': token, 'X-Requested-With': 'fetch' }, credentials: 'same-origin' })
+      follow()
+        .then(function () {
+          return fetch('/sync', { method: 'POST', headers: { 'X-CSRF-Token': token, 'X-Requested-With': 'fetch' }, credentials: 'same-origin' });
+        })
         .then(function (res) {
-          if (res.status === 202) return res.json().then(function (body) { box.textContent = body.text; });
+          // The end may already have been shown (a quick sync): keep it.
+          if (res.status === 202) return res.json().then(function (body) { if (!box.className) box.textContent = body.text; });
           setButtons(false);
           box.className = 'error';
           box.textContent = res.status === 403

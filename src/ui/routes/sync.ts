@@ -31,9 +31,10 @@ export function registerSync(app: Hono<UiEnv>, deps: UiDeps): void {
               : { event: 'finished', data: JSON.stringify(event.result) },
           )
           .catch(() => undefined);
+      // Subscribed before the first message: a page that waits for it before starting a sync sees its end.
+      const unsubscribe = deps.progress.subscribe(send);
       const state = deps.progress.state;
       await stream.writeSSE({ event: 'progress', data: JSON.stringify({ ...state, text: progressText(state) }), retry: 2000 });
-      const unsubscribe = deps.progress.subscribe(send);
       const heartbeat = setInterval(() => void stream.write(': still here\n\n').catch(() => undefined), HEARTBEAT_MS);
       let stopWaiting: () => unknown = () => undefined;
       await new Promise<void>((resolve) => {
