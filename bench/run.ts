@@ -10,6 +10,7 @@ import { measureImport } from './import.js';
 import { measureLuaDrain } from './lua-drain.js';
 import { measureServerThroughput } from './server-throughput.js';
 import { measureSync } from './sync.js';
+import { measureUiOverview } from './ui-overview.js';
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results.json');
 
@@ -22,6 +23,7 @@ const SECTIONS: Section[] = [
   { name: 'sync', run: measureSync },
   { name: 'import', run: measureImport },
   { name: 'lua', run: measureLuaDrain },
+  { name: 'ui', run: measureUiOverview },
 ];
 
 async function main(): Promise<void> {
