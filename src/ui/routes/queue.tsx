@@ -39,7 +39,7 @@ export function registerQueue(app: Hono<UiEnv>, deps: UiDeps): void {
             <form method="post" action="/queue/retry" class="inline">
               <CsrfField csrf={csrf} />
               <input type="hidden" name="id" value="all" />
-              <button type="submit">Retry all {plural(counts.parked, 'parked session')}</button>
+              <button type="submit">Retry all parked ({counts.parked.toLocaleString('en')})</button>
             </form>
           ) : null}
           {counts.total > 0 ? (
