@@ -4,7 +4,8 @@
 import type { Hono } from 'hono';
 import { withFlash } from '../flash.js';
 import { queueReason, stateLabel } from '../queue-reason.js';
-import { QUEUE_FILTERS, queueCounts, queuePage, type QueueFilter } from '../status-queries.js';
+import { QUEUE_FILTERS, queueCounts, queuePage, type QueueFilter, type QueueRow } from '../status-queries.js';
+import type { QueueCounts } from '../sync-progress.js';
 import type { UiDeps, UiEnv } from '../ui-env.js';
 import { bookLabel, duration, localIso, plural } from '../views/format.js';
 import { CsrfField } from '../views/layout.js';
@@ -13,6 +14,69 @@ import { withStore } from '../with-store.js';
 
 function filterOf(text: string | undefined): QueueFilter {
   return QUEUE_FILTERS.includes(text as QueueFilter) ? (text as QueueFilter) : 'all';
+}
+
+function QueueView(props: { filter: QueueFilter; page: number; rows: QueueRow[]; total: number; counts: QueueCounts; csrf: string; now: number }) {
+  const { filter, page, rows, total, counts, csrf, now } = props;
+  return (
+    <>
+      <nav class="filters" aria-label="Show">
+        {QUEUE_FILTERS.map((f) => (
+          <a href={`/queue?state=${f}`} aria-current={f === filter ? 'true' : undefined}>
+            {f}
+          </a>
+        ))}
+      </nav>
+      <div class="actions">
+        {counts.parked > 0 ? (
+          <form method="post" action="/queue/retry" class="inline">
+            <CsrfField csrf={csrf} />
+            <input type="hidden" name="id" value="all" />
+            <button type="submit">Retry all parked ({counts.parked.toLocaleString('en')})</button>
+          </form>
+        ) : null}
+        {counts.total > 0 ? (
+          <a class="button danger" href="/queue/clear" id="clear-pending">
+            Clear Pending…
+          </a>
+        ) : null}
+      </div>
+      {rows.length === 0 ? (
+        <p id="empty">{filter === 'all' ? 'The queue is empty: nothing waits to be uploaded.' : `No ${filter} sessions.`}</p>
+      ) : (
+        <table id="queue">
+          <thead>
+            <tr>
+              <th>#</th><th>Book</th><th>Start</th><th>Duration</th><th>Retries</th><th>State</th><th>Why it waits</th><th></th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr data-id={r.id} data-state={stateLabel(r)}>
+                <td>{r.id}</td>
+                <td>{bookLabel(r.book_title, r.book_id, r.book_hash)}</td>
+                <td>{localIso(r.start_time)}</td>
+                <td>{duration(r.duration_seconds)}</td>
+                <td>{r.retry_count ?? 0}</td>
+                <td>{stateLabel(r)}</td>
+                <td>{queueReason(r, now)}</td>
+                <td>
+                  {r.upload_state === 'parked' ? (
+                    <form method="post" action="/queue/retry" class="inline">
+                      <CsrfField csrf={csrf} />
+                      <input type="hidden" name="id" value={String(r.id)} />
+                      <button type="submit" aria-label={`Retry session ${r.id}`}>Retry</button>
+                    </form>
+                  ) : null}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Pager path="/queue" page={page} total={total} params={{ state: filter }} />
+    </>
+  );
 }
 
 export function registerQueue(app: Hono<UiEnv>, deps: UiDeps): void {
@@ -24,67 +88,10 @@ export function registerQueue(app: Hono<UiEnv>, deps: UiDeps): void {
       ...queuePage(store.db, filter, (page - 1) * PAGE_SIZE, PAGE_SIZE),
       counts: queueCounts(store.db),
     }));
-    const csrf = c.get('csrf');
-    return c.render(
-      <>
-        <nav class="filters" aria-label="Show">
-          {QUEUE_FILTERS.map((f) => (
-            <a href={`/queue?state=${f}`} aria-current={f === filter ? 'true' : undefined}>
-              {f}
-            </a>
-          ))}
-        </nav>
-        <div class="actions">
-          {counts.parked > 0 ? (
-            <form method="post" action="/queue/retry" class="inline">
-              <CsrfField csrf={csrf} />
-              <input type="hidden" name="id" value="all" />
-              <button type="submit">Retry all parked ({counts.parked.toLocaleString('en')})</button>
-            </form>
-          ) : null}
-          {counts.total > 0 ? (
-            <a class="button danger" href="/queue/clear" id="clear-pending">
-              Clear Pending…
-            </a>
-          ) : null}
-        </div>
-        {rows.length === 0 ? (
-          <p id="empty">{filter === 'all' ? 'The queue is empty: nothing waits to be uploaded.' : `No ${filter} sessions.`}</p>
-        ) : (
-          <table id="queue">
-            <thead>
-              <tr>
-                <th>#</th><th>Book</th><th>Start</th><th>Duration</th><th>Retries</th><th>State</th><th>Why it waits</th><th></th>
-              </tr>
-            </thead>
-            <tbody>
-              {rows.map((r) => (
-                <tr data-id={r.id} data-state={stateLabel(r)}>
-                  <td>{r.id}</td>
-                  <td>{bookLabel(r.book_title, r.book_id, r.book_hash)}</td>
-                  <td>{localIso(r.start_time)}</td>
-                  <td>{duration(r.duration_seconds)}</td>
-                  <td>{r.retry_count ?? 0}</td>
-                  <td>{stateLabel(r)}</td>
-                  <td>{queueReason(r, now)}</td>
-                  <td>
-                    {r.upload_state === 'parked' ? (
-                      <form method="post" action="/queue/retry" class="inline">
-                        <CsrfField csrf={csrf} />
-                        <input type="hidden" name="id" value={String(r.id)} />
-                        <button type="submit" aria-label={`Retry session ${r.id}`}>Retry</button>
-                      </form>
-                    ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
-        <Pager path="/queue" page={page} total={total} params={{ state: filter }} />
-      </>,
-      { title: 'Queue', nav: 'queue' },
-    );
+    return c.render(<QueueView filter={filter} page={page} rows={rows} total={total} counts={counts} csrf={c.get('csrf')} now={now} />, {
+      title: 'Queue',
+      nav: 'queue',
+    });
   });
 
   app.post('/queue/retry', async (c) => {
