@@ -18,7 +18,7 @@ interface Running {
 }
 
 /** Starts the command and waits for the line naming the page's address. */
-async function startWithPage(args: string[]): Promise<Running> {
+async function startWithPage(args: string[], readyWhen = /status page: /): Promise<Running> {
   const child = startCli(args);
   let stdout = '';
   let stderr = '';
@@ -28,7 +28,7 @@ async function startWithPage(args: string[]): Promise<Running> {
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       stdout += d;
       const match = /status page: (?:open )?(http:\/\/[^\s?]+\/)/.exec(stdout);
-      if (match) {
+      if (match && readyWhen.test(stdout)) {
         clearTimeout(timer);
         resolve(match[1]!.replace(/\/$/, ''));
       }
@@ -71,7 +71,7 @@ describe('ui and watch --ui commands', () => {
   });
 
   it('watch --ui serves the page, never logs the token, and syncs through the daemon', async () => {
-    const running = await startWithPage(['--home', f.home, 'watch', '--tick', '0.2', '--interval', '3600', '--ui', '127.0.0.1:0']);
+    const running = await startWithPage(['--home', f.home, 'watch', '--tick', '0.2', '--interval', '3600', '--ui', '127.0.0.1:0'], /watching /);
     try {
       const token = readFileSync(join(f.home, 'ui-token'), 'utf8').trim();
       assert.ok(!running.stdout().includes(token), 'the daemon log never holds the token');

@@ -165,6 +165,31 @@ describe('status page security and bad input', () => {
     }
   });
 
+  it('never syncs at the same time as a terminal: the lease is shared, and the page says who holds it', async () => {
+    f.enqueue([{ bookId: 2, bookType: 'PDF', startTime: 1_770_100_000, endTime: 1_770_101_800, startLocation: '1', endLocation: '9', startProgress: 1, endProgress: 2 }]);
+    f.server.admin.setLatency(2500);
+    const cli = runCli(['--home', f.home, '--json', 'sync']);
+    try {
+      const store = LocalStore.open(f.home);
+      let holder: number | undefined;
+      try {
+        for (let i = 0; i < 100 && holder === undefined; i++) {
+          holder = store.db.prepare('SELECT pid FROM bls_sync_lease').pluck().get() as number | undefined;
+          if (holder === undefined) await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      } finally {
+        store.close();
+      }
+      assert.ok(holder !== undefined, 'the terminal sync holds the lease');
+      const csrf = csrfOf((await page.send('/')).text);
+      const answer = await page.follow(await page.send('/sync', { form: { _csrf: csrf } }));
+      assert.match(textOf(answer.text), new RegExp(`Not synced: another sync \\(pid ${holder}\\) is running on this queue`));
+    } finally {
+      f.server.admin.setLatency(0);
+      assert.equal((await cli).code, 3, 'the terminal sync ran (exit 3: the unknown fingerprint stays queued)');
+    }
+  });
+
   it('lists syncs from the CLI too in the sync log', async () => {
     const cli = await runCli(['--home', f.home, '--json', 'sync']);
     assert.notEqual(cli.code, null);

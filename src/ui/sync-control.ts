@@ -12,6 +12,8 @@ export interface SyncControl {
   /** Starts a sync unless one runs already (then joins it); resolves when it has ended. */
   start(): Promise<SyncAttempt>;
   readonly running: boolean;
+  /** Resolves when no sync started here is running (after an abort, once it has settled what it sent). */
+  settled(): Promise<void>;
 }
 
 export interface SyncControlOptions {
@@ -23,6 +25,8 @@ export interface SyncControlOptions {
   home: string;
   /** False when the runner reports start and end itself (the daemon's observer). */
   announce?: boolean;
+  /** Aborted when the page server stops: the sync sends nothing more and settles what it sent. */
+  signal?: AbortSignal;
 }
 
 /** What the page says about a sync's end. */
@@ -40,7 +44,13 @@ export function createSyncControl(options: SyncControlOptions): SyncControl {
   const run =
     options.run ??
     (async (): Promise<SyncAttempt> => {
-      const result = await runSync(options.home, { automatic: false, waitForLeaseMs: 0, trigger: 'ui', events: options.progress.events() });
+      const result = await runSync(options.home, {
+        automatic: false,
+        waitForLeaseMs: 0,
+        trigger: 'ui',
+        events: options.progress.events(),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
       if (result.ran) return result;
       return {
         ran: false,
@@ -50,6 +60,9 @@ export function createSyncControl(options: SyncControlOptions): SyncControl {
   return {
     get running() {
       return current !== null;
+    },
+    async settled() {
+      await current;
     },
     start() {
       if (current !== null) return current;

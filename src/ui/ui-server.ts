@@ -68,12 +68,19 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
   const { token, created } = loadOrCreateToken(options.home, options.renewToken === true);
   const progress = options.daemon?.progress ?? new SyncProgressHub();
   const counts = countsReader(options.home, options.lockTimeoutMs);
+  const stopping = new AbortController();
   const deps: UiDeps = {
     home: options.home,
     mode: options.daemon ? 'watch' : 'standalone',
     progress,
     flash: new FlashStore(),
-    sync: createSyncControl({ home: options.home, progress, counts, ...(options.daemon ? { run: options.daemon.sync, announce: false } : {}) }),
+    sync: createSyncControl({
+      home: options.home,
+      progress,
+      counts,
+      signal: stopping.signal,
+      ...(options.daemon ? { run: options.daemon.sync, announce: false } : {}),
+    }),
     openStore: () => LocalStore.open(options.home, options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
   };
   let port = options.listen.port;
@@ -93,11 +100,16 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     tokenFile: tokenPath(options.home),
     newToken: created ? token : null,
     close() {
-      closed ??= new Promise<void>((resolve) => {
-        progress.close();
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      // A sync started here stops sending and settles what is on the wire before the page goes.
+      stopping.abort();
+      closed ??= deps.sync.settled().then(
+        () =>
+          new Promise<void>((resolve) => {
+            progress.close();
+            server.close(() => resolve());
+            server.closeAllConnections();
+          }),
+      );
       return closed;
     },
   };

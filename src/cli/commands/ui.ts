@@ -16,11 +16,13 @@ export function registerUi(program: Command): void {
       action<{ listen: string; newToken?: boolean }>(async (ctx, options) => {
         const listen = parseListenAddress(options.listen);
         const server = await startUiServer({ home: ctx.home, listen, renewToken: options.newToken === true });
-        announceUi(server, listen, { print: (line) => process.stdout.write(`${line}\n`), warn: (line) => ctx.warn(line), showToken: true });
-        await new Promise<void>((resolve) => {
+        // Handlers first: whoever reads the address may stop us at once.
+        const stopped = new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
           process.once('SIGTERM', resolve);
         });
+        announceUi(server, listen, { print: (line) => process.stdout.write(`${line}\n`), warn: (line) => ctx.warn(line), showToken: true });
+        await stopped;
         await server.close();
         return EXIT.ok;
       }),
