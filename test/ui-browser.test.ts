@@ -2,13 +2,15 @@
 // bundled BookLore server and the page server, both in-process on 127.0.0.1. Screenshots of each
 // page go to test-output/ (gitignored).
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { BOOKS } from './helpers/sync-fixture.js';
 import { SCREENSHOTS, UNKNOWN_HASH, recentSession, uiFixture, type UiFixture } from './helpers/ui-fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
 
 const CHROMIUM_ARGS = [
   '--headless',
@@ -41,11 +43,12 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
   const consoleErrors: string[] = [];
 
   before(async () => {
+    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does)`);
     f = await uiFixture();
     mkdirSync(SCREENSHOTS, { recursive: true });
     profile = mkdtempSync(join(tmpdir(), 'bls-chromium-'));
     context = await chromium.launchPersistentContext(profile, {
-      executablePath: '/usr/bin/chromium',
+      executablePath: CHROMIUM,
       headless: true,
       args: CHROMIUM_ARGS,
       viewport: { width: 1200, height: 900 },
@@ -92,6 +95,7 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
     assert.equal(await count(page, 'parked'), 1, 'the refused session is parked');
     assert.equal(await count(page, 'unresolvedBooks'), 1);
     assert.equal(f.server.admin.sessions().length, 3);
+    assert.match((await page.locator('#last-sync').textContent())!, /ui, completed; 3 uploaded/, 'updated live');
     await page.reload();
     assert.match((await page.locator('#last-sync').textContent())!, /ui, completed; 3 uploaded/);
     await page.screenshot({ path: join(SCREENSHOTS, 'ui-overview.png'), fullPage: true });
@@ -181,6 +185,7 @@ describe('status page in Chromium', { timeout: 120_000 }, () => {
     await f.server.goOffline();
     assert.match(await syncNow(page), /Not synced: .*sessions stay queued/);
     assert.equal(await count(page, 'queued'), 1);
+    assert.match((await page.locator('#last-sync').textContent())!, /ui, outcome: offline/);
     await f.ui.close();
     await page.locator('#connection').waitFor({ state: 'visible', timeout: 10_000 });
     assert.match((await page.locator('#connection').textContent())!, /not answering.*Nothing is lost/);

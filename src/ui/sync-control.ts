@@ -4,7 +4,7 @@
 import { runSync } from '../app/run-sync.js';
 import { syncSummary } from '../cli/commands/sync.js';
 import type { SyncReport } from '../core/sync/sync-engine.js';
-import type { QueueCounts, SyncProgressHub } from './sync-progress.js';
+import type { QueueSnapshot, SyncProgressHub } from './sync-progress.js';
 
 export type SyncAttempt = { ran: true; report: SyncReport } | { ran: false; reason: string };
 
@@ -18,8 +18,8 @@ export interface SyncControl {
 
 export interface SyncControlOptions {
   progress: SyncProgressHub;
-  /** The counts to publish when a sync ends (read afresh from the database). */
-  counts: () => QueueCounts | null;
+  /** What to publish when a sync ends (read afresh from the database). */
+  snapshot: () => QueueSnapshot | null;
   /** Runs one sync; by default runSync with the lease, not waiting for another process's sync. */
   run?: () => Promise<SyncAttempt>;
   home: string;
@@ -71,7 +71,7 @@ export function createSyncControl(options: SyncControlOptions): SyncControl {
       const attempt = run().catch((err: unknown): SyncAttempt => ({ ran: false, reason: err instanceof Error ? err.message : String(err) }));
       current = attempt.then((result) => {
         current = null;
-        if (announce) options.progress.finished({ ...describeAttempt(result), counts: options.counts() });
+        if (announce) options.progress.finished({ ...describeAttempt(result), snapshot: options.snapshot() });
         return result;
       });
       return current;

@@ -19,10 +19,17 @@ export interface ProgressState {
   note: string | null;
 }
 
+/** What the page shows of the queue, read afresh when a sync ends. */
+export interface QueueSnapshot {
+  counts: QueueCounts;
+  lastSync: string;
+}
+
 export interface FinishedEvent {
   ok: boolean;
   summary: string;
-  counts: QueueCounts | null;
+  /** Null when the database cannot be read right now (the page keeps what it shows). */
+  snapshot: QueueSnapshot | null;
 }
 
 export type HubEvent = { type: 'progress'; state: ProgressState } | { type: 'finished'; result: FinishedEvent };

@@ -5,13 +5,15 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { LocalStore } from '../store/local-store.js';
+import { SyncLog } from '../store/sync-log.js';
+import { lastSyncText } from './views/last-sync.js';
 import { UserFacingError } from '../user-facing-error.js';
 import { loadOrCreateToken, tokenPath } from './access-token.js';
 import { FlashStore } from './flash.js';
 import { urlHost, type ListenAddress } from './listen-address.js';
 import { queueCounts } from './status-queries.js';
 import { createSyncControl, type SyncAttempt } from './sync-control.js';
-import { SyncProgressHub, type QueueCounts } from './sync-progress.js';
+import { SyncProgressHub, type QueueSnapshot } from './sync-progress.js';
 import { createUiApp } from './ui-app.js';
 import type { UiDeps } from './ui-env.js';
 
@@ -33,13 +35,13 @@ export interface UiServer {
   close(): Promise<void>;
 }
 
-/** Fresh counts for the live view, or null when the database cannot be read right now. */
-export function countsReader(home: string, lockTimeoutMs?: number): () => QueueCounts | null {
+/** Fresh counts and last sync for the live view, or null when the database cannot be read right now. */
+export function snapshotReader(home: string, lockTimeoutMs?: number): () => QueueSnapshot | null {
   return () => {
     try {
       const store = LocalStore.open(home, lockTimeoutMs === undefined ? {} : { lockTimeoutMs });
       try {
-        return queueCounts(store.db);
+        return { counts: queueCounts(store.db), lastSync: lastSyncText(new SyncLog(store.db).recent(1)[0] ?? null, Math.floor(Date.now() / 1000)) };
       } finally {
         store.close();
       }
@@ -67,7 +69,7 @@ function listen(server: Server, address: ListenAddress): Promise<number> {
 export async function startUiServer(options: UiServerOptions): Promise<UiServer> {
   const { token, created } = loadOrCreateToken(options.home, options.renewToken === true);
   const progress = options.daemon?.progress ?? new SyncProgressHub();
-  const counts = countsReader(options.home, options.lockTimeoutMs);
+  const snapshot = snapshotReader(options.home, options.lockTimeoutMs);
   const stopping = new AbortController();
   const deps: UiDeps = {
     home: options.home,
@@ -77,7 +79,7 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     sync: createSyncControl({
       home: options.home,
       progress,
-      counts,
+      snapshot,
       signal: stopping.signal,
       ...(options.daemon ? { run: options.daemon.sync, announce: false } : {}),
     }),

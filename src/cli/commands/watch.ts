@@ -15,7 +15,7 @@ import { announceUi } from '../../ui/announce.js';
 import { daemonObserver } from '../../ui/daemon-observer.js';
 import { DEFAULT_LISTEN, parseListenAddress } from '../../ui/listen-address.js';
 import { SyncProgressHub } from '../../ui/sync-progress.js';
-import { countsReader, startUiServer } from '../../ui/ui-server.js';
+import { snapshotReader, startUiServer } from '../../ui/ui-server.js';
 
 /**
  * The wall clock, shifted by the seconds in $BOOKLORE_SYNC_TEST_WALL_OFFSET_FILE when set: tests
@@ -58,7 +58,7 @@ export function registerWatch(program: Command): void {
         const uiListen = options.ui === undefined ? null : parseListenAddress(options.ui === true ? DEFAULT_LISTEN : String(options.ui));
         const progress = new SyncProgressHub();
         const daemon = new WatchDaemon({
-          ...(uiListen ? { observer: daemonObserver(progress, countsReader(ctx.home)) } : {}),
+          ...(uiListen ? { observer: daemonObserver(progress, snapshotReader(ctx.home)) } : {}),
           home: ctx.home,
           tickMs: tick * 1000,
           intervalSeconds: interval,

@@ -57,7 +57,11 @@ export const APP_SCRIPT = `'use strict';
         box.dataset.running = 'no';
         box.className = result.ok ? 'ok' : 'error';
       }
-      showCounts(result.counts);
+      if (result.snapshot) {
+        showCounts(result.snapshot.counts);
+        var last = document.getElementById('last-sync');
+        if (last) last.textContent = result.snapshot.lastSync;
+      }
       setButtons(false);
     });
     return subscribed;

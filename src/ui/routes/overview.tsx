@@ -8,7 +8,8 @@ import { describeNextSync } from '../next-sync.js';
 import { backoffSummary, queueCounts } from '../status-queries.js';
 import type { ProgressState, QueueCounts } from '../sync-progress.js';
 import type { UiDeps, UiEnv } from '../ui-env.js';
-import { ago, duration, localTime, plural } from '../views/format.js';
+import { localTime, plural } from '../views/format.js';
+import { lastSyncText } from '../views/last-sync.js';
 import { SyncButton } from '../views/layout.js';
 import { withStore } from '../with-store.js';
 
@@ -80,11 +81,7 @@ export function registerOverview(app: Hono<UiEnv>, deps: UiDeps): void {
         </section>
         <section class="card" aria-labelledby="sync-h">
           <h2 id="sync-h">Syncing</h2>
-          <p id="last-sync">
-            {last === null
-              ? 'Last sync: none recorded yet.'
-              : `Last sync: ${localTime(last.startedAt)} (${ago(last.startedAt, now)}), ${last.trigger}, ${last.outcome === 'ok' ? 'completed' : `outcome: ${last.outcome}`}; ${last.uploaded} uploaded, ${last.failed} failed, ${last.parked} parked, ${last.pending} left; took ${duration(Math.round(last.durationMs / 1000))}.${last.message ? ` ${last.message}` : ''}`}
-          </p>
+          <p id="last-sync">{lastSyncText(last, now)}</p>
           <p id="next-sync">Next automatic sync: {next}</p>
           <SyncButton csrf={c.get('csrf')} />
           <p id="progress" role="status" aria-live="polite" data-running={state.running ? 'yes' : 'no'}>
