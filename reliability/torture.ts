@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runSync } from '../src/app/run-sync.js';
-import { saveSettings, SettingsSchema } from '../src/config/settings.js';
+import { saveSettings, SettingsSchema } from '../src/node/settings-file.js';
 import { formatIsoUtc } from '../src/core/iso-time.js';
-import { LocalStore } from '../src/store/local-store.js';
+import { LocalStore } from '../src/node/sqlite/local-store.js';
 import { start, type FaultRule, type TestServer } from '../src/testserver/index.js';
 import { Prng } from './prng.js';
 

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runSync } from '../src/app/run-sync.js';
-import { saveSettings, SettingsSchema } from '../src/config/settings.js';
+import { saveSettings, SettingsSchema } from '../src/node/settings-file.js';
 import { formatIsoUtc } from '../src/core/iso-time.js';
 import { validateSession } from '../src/core/session.js';
-import { LocalStore } from '../src/store/local-store.js';
+import { LocalStore } from '../src/node/sqlite/local-store.js';
 import { start, type FaultRule, type Profile, type TestServer } from '../src/testserver/index.js';
 
 // Short waits: a 1 s request timeout, and a lost answer may be checked 1 s later.

@@ -6,7 +6,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { KoreaderStatisticsFile } from '../src/koreader/statistics-file.js';
+import { KoreaderStatisticsFile } from '../src/node/koreader-statistics-file.js';
 import { REPO_ROOT, runCli, tempDir } from './helpers/cli.js';
 import { writeKoreaderStatistics, readingRun, type StatsBook, type StatsRow } from './helpers/koreader-stats-db.js';
 

@@ -1,9 +1,9 @@
 // Builds the BookLore client from the saved settings; refreshed tokens are saved back (0600).
 import { credentialsFrom } from '../core/booklore/authenticator.js';
 import type { BookLoreClient } from '../core/booklore/booklore-client.js';
-import { createBookLoreClient } from '../booklore/create-client.js';
-import { updateSettings, type Settings } from '../config/settings.js';
-import { UserFacingError } from '../user-facing-error.js';
+import { createBookLoreClient } from '../node/client/create-client.js';
+import { updateSettings, type Settings } from '../node/settings-file.js';
+import { UserFacingError } from './user-facing-error.js';
 
 export class NotConfiguredError extends UserFacingError {
   constructor() {

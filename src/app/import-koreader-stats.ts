@@ -12,12 +12,12 @@ import {
   type StatisticsBook,
 } from '../core/page-stat-sessions.js';
 import type { Session } from '../core/session.js';
-import { KoreaderStatisticsFile } from '../koreader/statistics-file.js';
+import { KoreaderStatisticsFile } from '../node/koreader-statistics-file.js';
 import { KoreaderImportLedger } from '../store/koreader-import-ledger.js';
-import { LocalStore } from '../store/local-store.js';
+import { LocalStore } from '../node/sqlite/local-store.js';
 import { RecordedReading } from '../store/recorded-reading.js';
-import { databasePath, lockTimeoutMs } from '../store/open-queue-database.js';
-import { describeSqliteError } from '../store/sqlite-errors.js';
+import { databasePath, lockTimeoutMs } from '../node/sqlite/open-queue-database.js';
+import { describeSqliteError } from '../node/sqlite/sqlite-errors.js';
 
 export interface ImportOptions {
   gapSeconds: number;

@@ -5,7 +5,7 @@ import { bookTypeForFile, titleFromPath } from '../core/book-type-from-file.js';
 import { checkDetectionRules, type DetectionRules } from '../core/detection-rules.js';
 import { validateSession, type FieldError, type SessionInput } from '../core/session.js';
 import { describeFileError, partialMd5OfFile } from '../node/partial-md5.js';
-import type { LocalStore } from '../store/local-store.js';
+import type { LocalStore } from '../node/sqlite/local-store.js';
 
 export type RecordRequest = Omit<SessionInput, 'bookHash'> & {
   /** A book file to fingerprint; exclusive with bookHash. */

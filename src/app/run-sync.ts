@@ -3,9 +3,9 @@
 import { randomInt } from 'node:crypto';
 import { DEFAULT_BACKOFF_POLICY } from '../core/sync/backoff.js';
 import { SyncEngine, type SyncEvents, type SyncReport } from '../core/sync/sync-engine.js';
-import { loadSettings } from '../config/settings.js';
-import { LocalStore } from '../store/local-store.js';
-import { nodeLeaseEnvironment } from '../store/node-lease-environment.js';
+import { loadSettings } from '../node/settings-file.js';
+import { LocalStore } from '../node/sqlite/local-store.js';
+import { nodeLeaseEnvironment } from '../node/node-lease-environment.js';
 import { SqliteSyncStore } from '../store/sqlite-sync-store.js';
 import { SyncLease } from '../store/sync-lease.js';
 import { connect } from './booklore-connection.js';

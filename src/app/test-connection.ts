@@ -1,8 +1,8 @@
 // Test Connection: reachability, each configured login, and what the server can do. The answers
 // also refresh the remembered capabilities used by sync (X3).
-import type { Settings } from '../config/settings.js';
+import type { Settings } from '../node/settings-file.js';
 import { SqliteSyncStore } from '../store/sqlite-sync-store.js';
-import { withLocalStore } from '../store/local-store.js';
+import { withLocalStore } from '../node/sqlite/local-store.js';
 import { connect } from './booklore-connection.js';
 
 export type LoginState = 'ok' | 'rejected' | 'not configured' | 'unknown';

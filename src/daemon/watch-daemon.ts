@@ -5,9 +5,9 @@
 // dispatcher action. It never exits because the server is down.
 import { connect } from '../app/booklore-connection.js';
 import { runSync } from '../app/run-sync.js';
-import { loadSettings, type Settings } from '../config/settings.js';
+import { loadSettings, type Settings } from '../node/settings-file.js';
 import type { SyncReport } from '../core/sync/sync-engine.js';
-import { LocalStore } from '../store/local-store.js';
+import { LocalStore } from '../node/sqlite/local-store.js';
 import { ResumeDetector } from './resume-detector.js';
 
 export type Trigger = 'start' | 'interval' | 'resume' | 'network' | 'new-sessions' | 'signal' | 'request';

@@ -1,9 +1,9 @@
 // `books`: the books the server lets this account see, to find the id for `attach`.
 import type { Command } from 'commander';
 import { connect } from '../../app/booklore-connection.js';
-import { loadSettings } from '../../config/settings.js';
-import { EXIT } from '../../exit-codes.js';
-import { UserFacingError } from '../../user-facing-error.js';
+import { loadSettings } from '../../node/settings-file.js';
+import { EXIT } from '../../app/exit-codes.js';
+import { UserFacingError } from '../../app/user-facing-error.js';
 import { action } from '../action.js';
 import { formatTable } from '../format-table.js';
 

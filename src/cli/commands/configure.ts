@@ -3,11 +3,11 @@
 // the refresh token of the BookLore login is kept, not the password (--store-password to keep it).
 import type { Command } from 'commander';
 import { createHash } from 'node:crypto';
-import { createBookLoreClient } from '../../booklore/create-client.js';
+import { createBookLoreClient } from '../../node/client/create-client.js';
 import { normalizeServerUrl } from '../../core/booklore/server-url.js';
-import { loadSettingsForRepair, saveSettings, settingsPath, type Settings } from '../../config/settings.js';
-import { EXIT } from '../../exit-codes.js';
-import { UserFacingError, usageError } from '../../user-facing-error.js';
+import { loadSettingsForRepair, saveSettings, settingsPath, type Settings } from '../../node/settings-file.js';
+import { EXIT } from '../../app/exit-codes.js';
+import { UserFacingError, usageError } from '../../app/user-facing-error.js';
 import { action } from '../action.js';
 import type { CommandContext } from '../context.js';
 import { readSecret } from '../prompt-secret.js';

@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { runSync } from '../../app/run-sync.js';
 import type { SyncReport } from '../../core/sync/sync-engine.js';
-import { EXIT, type ExitCode } from '../../exit-codes.js';
-import { UserFacingError, usageError } from '../../user-facing-error.js';
+import { EXIT, type ExitCode } from '../../app/exit-codes.js';
+import { UserFacingError, usageError } from '../../app/user-facing-error.js';
 import { action } from '../action.js';
 import type { CommandContext } from '../context.js';
 import { progressBar } from '../progress-bar.js';

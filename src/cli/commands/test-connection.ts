@@ -1,8 +1,8 @@
 // `test-connection`: is the server there, do the logins work, what can it do.
 import type { Command } from 'commander';
 import { testConnection } from '../../app/test-connection.js';
-import { loadSettings } from '../../config/settings.js';
-import { EXIT } from '../../exit-codes.js';
+import { loadSettings } from '../../node/settings-file.js';
+import { EXIT } from '../../app/exit-codes.js';
 import { action } from '../action.js';
 
 const yesNo = (value: boolean | null) => (value === null ? 'unknown' : value ? 'yes' : 'no');

@@ -3,12 +3,12 @@ import type { Command } from 'commander';
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotConfiguredError } from '../../app/booklore-connection.js';
-import { loadSettings } from '../../config/settings.js';
+import { loadSettings } from '../../node/settings-file.js';
 import { formatIsoUtc } from '../../core/iso-time.js';
 import { listenControl, socketPath, socketUsable } from '../../daemon/control-socket.js';
 import { WatchDaemon, type DaemonClock } from '../../daemon/watch-daemon.js';
-import { EXIT } from '../../exit-codes.js';
-import { UserFacingError, usageError } from '../../user-facing-error.js';
+import { EXIT } from '../../app/exit-codes.js';
+import { UserFacingError, usageError } from '../../app/user-facing-error.js';
 import { action } from '../action.js';
 import { syncJson } from './sync.js';
 

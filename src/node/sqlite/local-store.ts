@@ -1,8 +1,8 @@
 // One open queue database and the repositories over it, as commands and the daemon use them.
 import type Database from 'better-sqlite3';
-import { BookCache } from './book-cache.js';
+import { BookCache } from '../../store/book-cache.js';
 import { databasePath, openQueueDatabase, type OpenOptions } from './open-queue-database.js';
-import { SessionQueue } from './session-queue.js';
+import { SessionQueue } from '../../store/session-queue.js';
 import { describeSqliteError } from './sqlite-errors.js';
 
 /** SQLite's own failures (locked, damaged, full disk …), as opposed to errors of the operation's logic. */

@@ -1,9 +1,9 @@
 // The shared BookLore client (src/core/booklore) with Node's adapters: fetch, JSON, zod checks,
 // the command line's wording, crypto randomness.
 import { randomInt } from 'node:crypto';
-import type { Tokens } from '../core/booklore/answer-shapes.js';
-import type { Credentials } from '../core/booklore/authenticator.js';
-import { BookLoreClient } from '../core/booklore/booklore-client.js';
+import type { Tokens } from '../../core/booklore/answer-shapes.js';
+import type { Credentials } from '../../core/booklore/authenticator.js';
+import { BookLoreClient } from '../../core/booklore/booklore-client.js';
 import { CLI_WORDING } from './cli-wording.js';
 import { FetchTransport, type HttpSettings } from './http-transport.js';
 import { nodeJson } from './node-json.js';

@@ -1,5 +1,5 @@
 // Turns SQLite and file-system failures into one line a user can act on.
-import { UserFacingError } from '../user-facing-error.js';
+import { UserFacingError } from '../../app/user-facing-error.js';
 
 export function describeSqliteError(path: string, err: unknown): UserFacingError {
   if (err instanceof UserFacingError) return err;

@@ -9,9 +9,9 @@ import { closeSync, copyFileSync, mkdtempSync, openSync, readdirSync, readFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PageTurn, StatisticsBook } from '../core/page-stat-sessions.js';
-import { EXIT } from '../exit-codes.js';
-import { processAlive } from '../store/node-lease-environment.js';
-import { UserFacingError } from '../user-facing-error.js';
+import { EXIT } from '../app/exit-codes.js';
+import { processAlive } from './node-lease-environment.js';
+import { UserFacingError } from '../app/user-facing-error.js';
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 const SNAPSHOT_PREFIX = 'booklore-sync-import-';

@@ -3,9 +3,9 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserFacingError } from '../user-facing-error.js';
-import { OUR_SCHEMA_VERSION, applyOurMigrations, ourSchemaVersion, MIGRATIONS_TABLE } from './our-migrations.js';
-import { PLUGIN_SCHEMA_VERSION, pluginSchemaVersion, upgradePluginSchema } from './plugin-schema.js';
+import { UserFacingError } from '../../app/user-facing-error.js';
+import { OUR_SCHEMA_VERSION, applyOurMigrations, ourSchemaVersion, MIGRATIONS_TABLE } from '../../store/our-migrations.js';
+import { PLUGIN_SCHEMA_VERSION, pluginSchemaVersion, upgradePluginSchema } from '../../store/plugin-schema.js';
 import { describeSqliteError } from './sqlite-errors.js';
 
 export const DATABASE_FILE = 'booklore-sync.sqlite';

@@ -1,5 +1,5 @@
 // What the BookLore client tells a command-line user to do: the `booklore-sync configure` to run.
-import type { ClientWording } from '../core/booklore/client-wording.js';
+import type { ClientWording } from '../../core/booklore/client-wording.js';
 
 export const CLI_WORDING: ClientWording = {
   noKoreaderAccount: 'no KOReader login configured; run `booklore-sync configure --koreader-username NAME`',
