@@ -4,6 +4,8 @@
 // session. Triggers that fire together run one sync (X5). Manual Sync Only leaves only the
 // dispatcher action. It never exits because the server is down.
 import { connect } from '../app/booklore-connection.js';
+import type { AppContext } from '../app/runtime.js';
+import { syncStopNotice, syncSummary } from '../app/sync-summary.js';
 import { runSync } from '../app/run-sync.js';
 import { loadSettings, type Settings } from '../node/settings-file.js';
 import type { SyncReport } from '../core/sync/sync-engine.js';
@@ -19,6 +21,8 @@ export interface DaemonClock {
 
 export interface DaemonOptions {
   home: string;
+  /** The application over `home` (runtime and timing). */
+  app: AppContext;
   tickMs: number;
   /** Overrides the settings' interval. */
   intervalSeconds?: number;
@@ -108,7 +112,8 @@ export class WatchDaemon {
   private async probe(settings: Settings): Promise<void> {
     this.probing = true;
     try {
-      const health = await connect(this.options.home, settings, () => {}).healthcheck();
+      const runtime = { ...this.options.app.runtime, warn: () => {} };
+      const health = await connect(runtime, settings).healthcheck();
       if (health.ok) {
         this.options.log('the server answers again');
         void this.trigger('network');
@@ -152,10 +157,11 @@ export class WatchDaemon {
     this.lastSyncWallMs = this.options.clock.wallMs();
     this.lastSeenSessionId = this.safely(() => this.maxSessionId(), this.lastSeenSessionId);
     try {
-      const result = await runSync(this.options.home, {
+      const signal = this.abort.signal;
+      const result = await runSync(this.options.app, {
         automatic: !manual,
         waitForLeaseMs: manual ? 60_000 : 0,
-        signal: this.abort.signal,
+        shouldContinue: () => !signal.aborted,
       });
       const ms = Math.round(this.options.clock.monoMs() - started);
       if (!result.ran) {
@@ -164,10 +170,8 @@ export class WatchDaemon {
       }
       const r = result.report;
       this.offline = r.stoppedBy === 'offline';
-      const stop = r.stoppedBy ? `; stopped: ${r.message}` : '';
-      this.options.log(
-        `sync (${trigger}): ${r.uploaded} uploaded, ${r.failed} failed, ${r.parked} parked, ${r.pending} still queued, ${ms} ms${stop}`,
-      );
+      const stop = syncStopNotice(r);
+      this.options.log(`sync (${trigger}): ${syncSummary(r)}, ${ms} ms${stop !== null ? `; ${stop.text}` : ''}`);
       return { ran: true, report: r };
     } catch (err) {
       this.options.log(`sync (${trigger}) failed: ${err instanceof Error ? err.message : String(err)}`);

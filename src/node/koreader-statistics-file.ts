@@ -8,46 +8,17 @@ import Database from 'better-sqlite3';
 import { closeSync, copyFileSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PageTurn, StatisticsBook } from '../core/page-stat-sessions.js';
-import { EXIT } from '../app/exit-codes.js';
+import { badStatisticsInput as badInput, WHERE_IT_IS } from '../app/koreader-statistics.js';
+import type { StatisticsSnapshot } from '../app/runtime.js';
 import { processAlive } from './node-lease-environment.js';
 import { UserFacingError } from '../app/user-facing-error.js';
 
 const SQLITE_MAGIC = 'SQLite format 3\u0000';
 const SNAPSHOT_PREFIX = 'booklore-sync-import-';
 const OWNER_FILE = 'owner.pid';
-const WHERE_IT_IS = "KOReader's statistics.sqlite3 (in KOReader's settings folder, e.g. koreader/settings/statistics.sqlite3)";
-
-/** What KOReader's statistics plugin has had since 2020 (schema 20201010 and later). */
-const REQUIRED_COLUMNS: Record<string, string[]> = {
-  page_stat_data: ['id_book', 'page', 'start_time', 'duration', 'total_pages'],
-  book: ['id', 'title', 'md5'],
-};
-
-/** The file is not what we can import: bad input (exit 2), like a missing book file for `record`. */
-function badInput(message: string): UserFacingError {
-  return new UserFacingError(message, EXIT.usage);
-}
 
 function errnoCode(err: unknown): string {
   return String((err as { code?: unknown }).code ?? '');
-}
-
-/** SQLite's complaints about the snapshot, said about the user's file. */
-export function describeStatisticsError(path: string, err: unknown): UserFacingError {
-  if (err instanceof UserFacingError) return err;
-  const code = errnoCode(err);
-  if (code === 'SQLITE_NOTADB') return badInput(`${path} is not a SQLite database; give ${WHERE_IT_IS}`);
-  if (code === 'SQLITE_FULL' || code.startsWith('SQLITE_IOERR')) {
-    return new UserFacingError(`reading ${path} failed in ${tmpdir()}, where its snapshot is kept (${code}); free some space there or point TMPDIR elsewhere`);
-  }
-  if (code.startsWith('SQLITE_CORRUPT')) {
-    return badInput(
-      `${path} is damaged (${code}); nothing was imported. Repair a copy with \`sqlite3 ${path} .recover | sqlite3 repaired.sqlite3\` and import that`,
-    );
-  }
-  const detail = err instanceof Error ? err.message : String(err);
-  return new UserFacingError(`cannot read ${path} as KOReader statistics: ${detail}`);
 }
 
 function readHeader(path: string): Buffer {
@@ -147,41 +118,6 @@ function takeSnapshot(path: string, dir: string): { copy: string; journal: boole
   }
 }
 
-function columnsOf(db: Database.Database, table: string): string[] {
-  return (db.prepare('SELECT name FROM pragma_table_info(?)').pluck().all(table) as string[]).map((c) => c.toLowerCase());
-}
-
-/** Refuses a SQLite file of another application, naming what is missing. */
-function checkSchema(db: Database.Database, path: string): void {
-  const tables = db.prepare("SELECT lower(name) FROM sqlite_master WHERE type IN ('table', 'view')").pluck().all() as string[];
-  if (!tables.includes('page_stat_data') && tables.includes('page_stat') && columnsOf(db, 'page_stat').includes('period')) {
-    throw badInput(
-      `${path} is KOReader statistics from before 2020 (no page_stat_data table); open KOReader once with the statistics plugin enabled to upgrade it, then import the upgraded file`,
-    );
-  }
-  for (const [table, required] of Object.entries(REQUIRED_COLUMNS)) {
-    if (!tables.includes(table)) {
-      throw badInput(`${path} is a SQLite database but not KOReader's statistics (it has no ${table} table); give ${WHERE_IT_IS}`);
-    }
-    const columns = columnsOf(db, table);
-    const missing = required.filter((c) => !columns.includes(c));
-    if (missing.length > 0) {
-      throw badInput(
-        `${path} is not KOReader's statistics as we know them (table ${table} lacks ${missing.join(', ')}); give ${WHERE_IT_IS}`,
-      );
-    }
-  }
-}
-
-/**
- * Damage found half-way would stop an import after some batches were queued; a quick check of
- * every page first (about a quarter of a second per million rows) refuses the file up front.
- */
-function checkIntact(db: Database.Database, path: string): void {
-  const problems = db.pragma('quick_check(1)', { simple: true });
-  if (problems !== 'ok') throw describeStatisticsError(path, Object.assign(new Error(String(problems)), { code: 'SQLITE_CORRUPT' }));
-}
-
 /**
  * A killed import cannot remove its snapshot, which is as big as the user's statistics file. Each
  * snapshot directory names its process; the next import removes those of processes that are gone
@@ -211,108 +147,28 @@ export function removeAbandonedSnapshots(dir = tmpdir()): number {
   return removed;
 }
 
-type PageTurnRow = [page: number, startTime: number, duration: number, totalPages: number];
-
-export class KoreaderStatisticsFile {
-  private readonly bookById;
-
-  private constructor(
-    readonly path: string,
-    private readonly db: Database.Database,
-    private readonly snapshotDir: string,
-  ) {
-    this.bookById = db.prepare('SELECT title, md5 FROM book WHERE id = ?');
-  }
-
-  /** Validates and snapshots `path`; throws a UserFacingError (exit 2) for anything but KOReader statistics. */
-  static open(path: string): KoreaderStatisticsFile {
-    checkLooksLikeSqlite(path);
-    removeAbandonedSnapshots();
-    const dir = mkdtempSync(join(tmpdir(), SNAPSHOT_PREFIX));
-    let db: Database.Database | null = null;
-    try {
-      writeFileSync(join(dir, OWNER_FILE), `${process.pid}\n`, { mode: 0o600 });
-      const { copy, journal } = takeSnapshot(path, dir);
-      // A journal may be hot (KOReader stopped mid-write): SQLite rolls it back on open, which needs
-      // write access. To the copy, never to the user's file.
-      db = new Database(copy, { readonly: !journal, fileMustExist: true });
-      checkSchema(db, path);
-      checkIntact(db, path);
-      return new KoreaderStatisticsFile(path, db, dir);
-    } catch (err) {
-      db?.close();
-      rmSync(dir, { recursive: true, force: true });
-      throw describeStatisticsError(path, err);
-    }
-  }
-
-  /** How many page turns the file holds, and its newest instant (latest start + duration). */
-  summary(): { rows: number; newestInstant: number } {
-    return this.read(() => {
-      const row = this.db.prepare('SELECT COUNT(*) AS rows, MAX(start_time + duration) AS newest FROM page_stat_data').get() as {
-        rows: number;
-        newest: number | null;
-      };
-      return { rows: row.rows, newestInstant: row.newest ?? 0 };
-    });
-  }
-
-  /** The book row of a page turn; a page turn of a book that is not in the table gets no title and no MD5. */
-  book(koreaderBookId: number | null): StatisticsBook {
-    const row =
-      koreaderBookId === null
-        ? undefined
-        : (this.read(() => this.bookById.get(koreaderBookId)) as { title: unknown; md5: unknown } | undefined);
-    const text = (value: unknown) => (value === null || value === undefined ? null : String(value));
-    return { koreaderBookId, title: text(row?.title), md5: text(row?.md5)?.trim() || null };
-  }
-
-  /**
-   * Calls `visit` for every page turn, a book at a time (by KOReader's book id), each book's in
-   * start-time order (page breaks ties, so every run groups alike). Streams: a book of up to
-   * `chunkRows` page turns is read in one `.all()` (a third cheaper per row than `.iterate()`, which
-   * dominates a large import), a bigger one row by row. The turn object is reused from row to row;
-   * `visit` must copy what it keeps.
-   */
-  forEachPageTurn(visit: (koreaderBookId: number | null, turn: PageTurn) => void, chunkRows = 10_000): void {
-    const turn: PageTurn = { page: 0, startTime: 0, duration: 0, totalPages: 0 };
-    const visitRow = (book: number | null, row: PageTurnRow) => {
-      turn.page = row[0];
-      turn.startTime = row[1];
-      turn.duration = row[2];
-      turn.totalPages = row[3];
-      visit(book, turn);
+/**
+ * The Runtime's snapshotStatistics in Node: refuses what is plainly not a SQLite file, removes the
+ * snapshots of killed imports, copies the file (and its journal) into a private temporary
+ * directory and opens the copy read-only (unless a hot journal must be rolled back, in the copy).
+ */
+export function snapshotStatistics(path: string): StatisticsSnapshot {
+  checkLooksLikeSqlite(path);
+  removeAbandonedSnapshots();
+  const dir = mkdtempSync(join(tmpdir(), SNAPSHOT_PREFIX));
+  try {
+    writeFileSync(join(dir, OWNER_FILE), `${process.pid}\n`, { mode: 0o600 });
+    const { copy, journal } = takeSnapshot(path, dir);
+    const db = new Database(copy, { readonly: !journal, fileMustExist: true });
+    return {
+      db,
+      discard() {
+        if (db.open) db.close();
+        rmSync(dir, { recursive: true, force: true });
+      },
     };
-    const bookRows = this.db
-      .prepare('SELECT page, start_time, duration, total_pages FROM page_stat_data WHERE id_book IS @book ORDER BY start_time, page LIMIT @limit')
-      .raw();
-    try {
-      const books = this.db.prepare('SELECT DISTINCT id_book FROM page_stat_data ORDER BY id_book').pluck().all() as (number | null)[];
-      for (const book of books) {
-        const rows = bookRows.all({ book, limit: chunkRows + 1 }) as PageTurnRow[];
-        if (rows.length <= chunkRows) {
-          for (const row of rows) visitRow(book, row);
-        } else {
-          for (const row of bookRows.iterate({ book, limit: -1 }) as IterableIterator<PageTurnRow>) visitRow(book, row);
-        }
-      }
-    } catch (err) {
-      // SQLite's errors are about the file (damage found mid-way); anything else is the visitor's own.
-      throw String((err as { code?: unknown }).code ?? '').startsWith('SQLITE_') ? describeStatisticsError(this.path, err) : err;
-    }
-  }
-
-  private read<T>(operation: () => T): T {
-    try {
-      return operation();
-    } catch (err) {
-      throw describeStatisticsError(this.path, err);
-    }
-  }
-
-  /** Closes the snapshot and removes it. */
-  close(): void {
-    if (this.db.open) this.db.close();
-    rmSync(this.snapshotDir, { recursive: true, force: true });
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
   }
 }

@@ -116,7 +116,7 @@ export function registerImportKoreaderStats(program: Command): void {
         const bar = progressBar(ctx, 'Importing page turns', 100_000);
         let report: ImportReport;
         try {
-          report = importKoreaderStats(ctx.home, file!, {
+          report = importKoreaderStats(ctx.app, file!, {
             gapSeconds,
             dryRun: options.dryRun === true,
             includeOpen: options.includeOpen === true,
