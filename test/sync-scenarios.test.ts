@@ -222,7 +222,7 @@ test('dropped before the server committed: uploaded once on retry', async () => 
     f.server.admin.addFaults({ rules: ['drop-before-commit,path=/api/v1/reading-sessions/batch,count=1'] });
     const result = await f.sync();
     assert.equal(result.code, 3, 'the outcome is unknown to the client');
-    await new Promise((r) => setTimeout(r, 1100));
+    assert.ok(passReconcileGrace(f.home) > 0, 'sessions wait for the check on the server');
     const retry = await f.sync();
     assert.equal(retry.code, 0, retry.stderr);
     assert.equal(retry.report.reconciled, 0, 'not on the server');
