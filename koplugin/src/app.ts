@@ -25,6 +25,8 @@ import { luaJson } from './json.js';
 import { restrictToOwner } from './file-mode.js';
 import { luaLeaseEnvironment } from './process-info.js';
 import { DATABASE_FILE, describeSqliteFailure, openQueueDatabase, PluginError } from './queue-database.js';
+import { errorDetails } from './error-text.js';
+import { checkServerAnswers, type Reachability } from './reachability.js';
 import type { Database } from './sqlite.js';
 
 /** The subset of KOReader's LuaSettings the plugin uses (a stand-in in tests). */
@@ -75,7 +77,12 @@ export type RecordOutcome =
   | { queued: true; id: number; message: string }
   | { queued: false; kind: 'no-session' | 'not-a-session' | 'duplicate' | 'unsupported' | 'error'; message: string };
 
-export type Trigger = 'session-end' | 'resume' | 'network' | 'sync-now' | 'dispatcher';
+export type Trigger = 'session-end' | 'resume' | 'network' | 'startup' | 'sync-now' | 'dispatcher';
+
+/** Triggers nobody pressed: they respect Manual Sync Only (S6) and backoff. */
+function isAutomatic(trigger: Trigger): boolean {
+  return trigger === 'session-end' || trigger === 'resume' || trigger === 'network' || trigger === 'startup';
+}
 
 export interface SyncResult {
   ran: boolean;
@@ -109,6 +116,8 @@ interface Settings {
   koreaderUsername: string | null;
   koreaderKey: string | null;
   keepPassword: boolean;
+  /** Off: nothing is recorded or uploaded (the original plugin's "Enable Sync"). */
+  syncEnabled: boolean;
   manualSyncOnly: boolean;
   detection: DetectionRules;
   timeoutSeconds: number;
@@ -125,6 +134,7 @@ const KEY = {
   koreaderUsername: 'koreader_username',
   koreaderKey: 'koreader_key',
   keepPassword: 'keep_booklore_password',
+  syncEnabled: 'sync_enabled',
   manualSyncOnly: 'manual_sync_only',
   detectionMode: 'session_detection_mode',
   minDuration: 'min_duration',
@@ -262,6 +272,7 @@ export class BookloreSyncApp {
       koreaderUsername: text(s.readSetting(KEY.koreaderUsername)),
       koreaderKey: text(s.readSetting(KEY.koreaderKey)),
       keepPassword: s.readSetting(KEY.keepPassword) === true,
+      syncEnabled: s.readSetting(KEY.syncEnabled) !== false,
       manualSyncOnly: s.readSetting(KEY.manualSyncOnly) === true,
       detection: {
         mode: mode === 'pages' ? 'pages' : 'duration',
@@ -307,6 +318,17 @@ export class BookloreSyncApp {
 
   setManualSyncOnly(on: boolean): void {
     this.save(KEY.manualSyncOnly, on);
+    this.flush();
+  }
+
+  setSyncEnabled(on: boolean): void {
+    this.save(KEY.syncEnabled, on);
+    this.flush();
+  }
+
+  /** Accept any certificate (a self-signed server): the user's explicit choice in the menu. */
+  setInsecureTls(on: boolean): void {
+    this.save(KEY.insecureTls, on);
     this.flush();
   }
 
@@ -543,11 +565,12 @@ export class BookloreSyncApp {
 
   /** Whether this trigger syncs at all: automatic triggers respect Manual Sync Only (S6). */
   triggerSyncs(trigger: Trigger): boolean {
-    const automatic = trigger === 'session-end' || trigger === 'resume' || trigger === 'network';
-    return !(automatic && this.settings().manualSyncOnly);
+    const settings = this.settings();
+    return settings.syncEnabled && !(isAutomatic(trigger) && settings.manualSyncOnly);
   }
 
   sync(trigger: Trigger): SyncResult {
+    if (!this.settings().syncEnabled) return { ran: false, message: 'sync is off: nothing is recorded or uploaded until you turn it on (Settings → Enable Sync)', problem: false, report: null };
     if (!this.triggerSyncs(trigger)) return { ran: false, message: 'Manual Sync Only is on: sessions stay queued until Sync Now', problem: false, report: null };
     if (this.syncing) return { ran: false, message: 'a sync is already running', problem: false, report: null };
     const settings = this.settings();
@@ -566,7 +589,7 @@ export class BookloreSyncApp {
         const holder = lease.holder();
         return { ran: false, message: `another sync${holder ? ` (${holder.host}, pid ${holder.pid})` : ''} is running on this queue; try again later`, problem: false, report: null };
       }
-      const automatic = trigger === 'session-end' || trigger === 'resume' || trigger === 'network';
+      const automatic = isAutomatic(trigger);
       const engine = new SyncEngine(
         {
           store: new SqliteSyncStore(db, client.serverKey, lease, this.now),
@@ -591,7 +614,7 @@ export class BookloreSyncApp {
       return { ran: true, message: summary, problem: false, report };
     } catch (err) {
       const message = err instanceof PluginError ? err.message : describeSqliteFailure(this.databasePath, err).message;
-      this.log('err', `BookLore Sync: sync failed: ${message}`);
+      this.log('err', `BookLore Sync: sync failed: ${message}\n${errorDetails(err)}`);
       return { ran: false, message, problem: true, report: null };
     } finally {
       if (lease !== null) {
@@ -603,6 +626,17 @@ export class BookloreSyncApp {
       }
       this.syncing = false;
     }
+  }
+
+  /** Whether the configured server answers its healthcheck now, with a short deadline (reachability.ts). */
+  serverReachable(): Reachability {
+    const settings = this.settings();
+    if (settings.server === null) return { reachable: false, message: 'no BookLore server is set up' };
+    return checkServerAnswers(
+      normalizeServerUrl(settings.server),
+      { timeoutSeconds: settings.timeoutSeconds, insecureTls: settings.insecureTls, caFile: this.options.caFile ?? null },
+      this.now,
+    );
   }
 
   // ── Test Connection (src/app/test-connection.ts) ────────────────────────────────────────────

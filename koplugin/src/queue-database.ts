@@ -3,6 +3,7 @@
 // sets the durability settings, and brings the schema up to date in one transaction, running the
 // very same migration code (src/store/plugin-schema.ts, src/store/our-migrations.ts) through the
 // SqlDatabase port implemented in ./sqlite.ts.
+import { shortErrorText } from './error-text.js';
 import { restrictToOwner } from './file-mode.js';
 import { MIGRATIONS_TABLE, OUR_SCHEMA_VERSION, applyOurMigrations, ourSchemaVersion } from '../../src/store/our-migrations.js';
 import { PLUGIN_SCHEMA_VERSION, pluginSchemaVersion, upgradePluginSchema } from '../../src/store/plugin-schema.js';
@@ -42,7 +43,8 @@ function classify(db: Database): { kind: Kind; tables: string[] } {
 export function describeSqliteFailure(path: string, err: unknown): PluginError {
   if (err instanceof PluginError) return err;
   const code = sqliteErrorCode(err);
-  const detail = typeof err === 'string' ? err : tostring(err);
+  // The binding's message carries file:line and a traceback: the user gets its first line only.
+  const [detail] = string.gsub(shortErrorText(err), '^ljsqlite3%[%w+%]%s*', '');
   switch (code) {
     case 'busy':
     case 'locked':
