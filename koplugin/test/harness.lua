@@ -51,6 +51,7 @@ return function(plugin_dir, settings_dir, server_url, book_file)
     H.results = {}
     function H.check(name, fn)
         state.reset()
+        NetworkMgr.pending_connection, NetworkMgr.pending_connectivity_check = false, false
         local ok, err = xpcall(fn, debug.traceback)
         H.results[#H.results + 1] = { name = name, ok = ok, error = (not ok) and tostring(err) or nil }
     end

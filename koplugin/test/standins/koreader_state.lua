@@ -12,7 +12,7 @@ local state = {
     logs = {},         -- logger lines "level: text" (of the current check)
     all_logs = {},     -- … of the whole run
     -- The device's network (see ui/network/manager.lua).
-    net = { wifi_toggle = true, wifi_on = true, connected = true, dns = true, connect_works = true, wifi_enable_action = nil },
+    net = { wifi_toggle = true, wifi_on = true, connected = true, dns = true, connect_works = true, connect_seconds = 0, wifi_enable_action = nil },
     wifi_prompts = 0,  -- "Do you want to turn on Wi-Fi?" shown
     dns_lookups = 0,   -- NetworkMgr:canResolveHostnames() (isOnline) calls
     settings_dir = os.getenv("BOOKLORE_SYNC_TEST_SETTINGS_DIR") or "/tmp",
@@ -42,6 +42,7 @@ function state.reset()
     state.dns_lookups = 0
     state.network("online")
     state.net.connect_works = true
+    state.net.connect_seconds = 0
     state.net.wifi_enable_action = nil
 end
 

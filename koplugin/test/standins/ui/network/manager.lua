@@ -5,7 +5,7 @@
 --   wifi_on, connected   the radio, and an address with a gateway (isConnected)
 --   dns          whether dns.msftncsi.com resolves: isOnline() is that lookup, so it is false on a
 --                LAN without public DNS while isConnected() is true (state.dns_lookups counts them)
---   connect_works  whether turning Wi-Fi on gets a connection
+--   connect_works, connect_seconds  whether turning Wi-Fi on gets a connection, and how soon
 -- and KOReader's behaviour around them: runWhenOnline runs the callback only when isOnline, and
 -- when connected-but-not-online calls beforeWifiAction() *without* it (the callback is dropped);
 -- runWhenConnected runs it once connected; beforeWifiAction asks "Do you want to turn on Wi-Fi?"
@@ -48,10 +48,16 @@ function NetworkMgr:isOnline()
     return self:canResolveHostnames()
 end
 
--- The device backend: the radio comes on; a connection if a network is there.
+-- The device backend: the radio comes on; a connection if a network is there, after
+-- state.net.connect_seconds (0: at once). complete_callback schedules the connectivity check.
 function NetworkMgr:turnOnWifi(complete_callback)
     net().wifi_on = true
-    net().connected = net().connect_works
+    local delay = net().connect_seconds or 0
+    if delay > 0 then
+        UIManager:scheduleIn(delay, function() net().connected = net().connect_works end)
+    else
+        net().connected = net().connect_works
+    end
     if complete_callback then complete_callback() end
 end
 
