@@ -6,11 +6,11 @@
 // themselves are in koplugin/test/glue.lua; glue_device.lua checks what KOReader on a device does
 // differently from a simple model (issue 14: network checks, start-up sync, messages, actions).
 import assert from 'node:assert/strict';
-import { readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { DEFAULT_SEED, seedBookBytes, start } from '../src/testserver/index.js';
-import { tempDir } from './helpers/cli.js';
+import { REPO_ROOT, tempDir } from './helpers/cli.js';
 import { ensurePluginBuilt, GLUE, GLUE_DEVICE, luaUnavailable, PLUGIN_DIR, run } from './helpers/koplugin.js';
 
 const unavailable = luaUnavailable();
@@ -82,4 +82,13 @@ test('KOReader glue on a device: reachability, Sync Now after Wi-Fi, error sente
     await server.close();
     dir.cleanup();
   }
+});
+
+test('KOReader glue files stay small: each of koplugin/lua/*.lua is at most 300 lines', () => {
+  const dir = join(REPO_ROOT, 'koplugin', 'lua');
+  const sizes = readdirSync(dir)
+    .filter((name) => name.endsWith('.lua'))
+    .map((name) => ({ name, lines: readFileSync(join(dir, name), 'utf8').split('\n').length - 1 }));
+  assert.ok(sizes.length >= 2);
+  assert.deepEqual(sizes.filter((s) => s.lines > 300), [], 'split the larger ones');
 });
