@@ -8,17 +8,18 @@ import { queueDetails, historyLines, type QueueDetails } from '../../src/app/que
 import { QueueStore } from '../../src/app/queue-store.js';
 import { runSync } from '../../src/app/run-sync.js';
 import type { AppContext, Runtime } from '../../src/app/runtime.js';
-import { storageErrorOrSelf } from '../../src/app/storage-errors.js';
 import { syncStopNotice, syncSummary } from '../../src/app/sync-summary.js';
 import { connectionLines, testConnection } from '../../src/app/test-connection.js';
-import { UserFacingError } from '../../src/app/user-facing-error.js';
 import { PLUGIN_SESSION_GAP_SECONDS } from '../../src/core/page-stat-sessions.js';
 import { describeErrors, validateSession, type SessionInput } from '../../src/core/session.js';
 import type { SyncReport } from '../../src/core/sync/sync-engine.js';
 import type { DetectionRules } from '../../src/core/detection-rules.js';
 import { historyToJson, pendingToJson } from '../../src/store/session-rows.js';
 import { DATABASE_FILE } from '../../src/app/queue-database.js';
+import { normalizeServerUrl } from '../../src/core/booklore/server-url.js';
+import { describeError } from './error-sentences.js';
 import { koreaderRuntime, type LogLevel } from './koreader-runtime.js';
+import { checkServerAnswers, type Reachability } from './reachability.js';
 import { PluginSettings, type PluginSettingsValues, type SettingsStore } from './plugin-settings.js';
 import { ReadingSessions, type OpenDocument, type Position, type SessionEndOutcome } from './reading-session.js';
 import { settledValue } from './settled-value.js';
@@ -44,7 +45,7 @@ export interface AppOptions {
   leaseWaitSeconds?: number;
 }
 
-export type Trigger = 'session-end' | 'resume' | 'network' | 'sync-now' | 'dispatcher';
+export type Trigger = 'session-end' | 'resume' | 'network' | 'startup' | 'sync-now' | 'dispatcher';
 
 export interface SyncResult {
   ran: boolean;
@@ -61,8 +62,9 @@ export interface ImportResult {
   report: ImportReport | null;
 }
 
+/** Triggers nobody pressed: they respect Manual Sync Only (S6) and backoff. */
 function isAutomatic(trigger: Trigger): boolean {
-  return trigger === 'session-end' || trigger === 'resume' || trigger === 'network';
+  return trigger === 'session-end' || trigger === 'resume' || trigger === 'network' || trigger === 'startup';
 }
 
 export class BookloreSyncApp {
@@ -132,12 +134,11 @@ export class BookloreSyncApp {
     this.opened = null;
   }
 
-  /** Any failure as one short sentence for the user (details go to the log). */
-  describe(err: unknown): string {
-    const known = storageErrorOrSelf(this.databasePath, err, this.runtime);
-    if (known instanceof UserFacingError) return known.message;
-    this.log('err', `BookLore Sync: unexpected error: ${err instanceof Error ? err.message : tostring(err)}`);
-    return 'internal error (details in the KOReader log)';
+  /** Any failure as one short sentence for the user; the details go to the log (error-sentences.ts). */
+  describe(err: unknown, what = 'the operation'): string {
+    const described = describeError(what, err, this.databasePath);
+    this.log('err', `BookLore Sync: ${what} failed: ${described.details}`);
+    return described.sentence;
   }
 
   // ── settings ────────────────────────────────────────────────────────────────────────────────
@@ -152,6 +153,10 @@ export class BookloreSyncApp {
 
   setManualSyncOnly(on: boolean): void {
     this.pluginSettings.setFlag('manualSyncOnly', on);
+  }
+
+  setSyncEnabled(on: boolean): void {
+    this.pluginSettings.setFlag('syncEnabled', on);
   }
 
   /** Accept a self-signed certificate (an explicit opt-out of certificate checks). */
@@ -227,12 +232,27 @@ export class BookloreSyncApp {
 
   // ── sync ────────────────────────────────────────────────────────────────────────────────────
 
-  /** Whether this trigger syncs at all: automatic triggers respect Manual Sync Only (S6). */
+  /** Whether this trigger syncs at all: nothing while sync is off; automatic triggers respect Manual Sync Only (S6). */
   triggerSyncs(trigger: Trigger): boolean {
-    return !(isAutomatic(trigger) && this.settings().manualSyncOnly);
+    const settings = this.settings();
+    return settings.syncEnabled && !(isAutomatic(trigger) && settings.manualSyncOnly);
+  }
+
+  /** Whether the configured server answers its healthcheck now, with a short deadline (reachability.ts). */
+  serverReachable(): Reachability {
+    const settings = this.settings();
+    if (settings.server === null) return { reachable: false, message: 'no BookLore server is set up' };
+    return checkServerAnswers(
+      normalizeServerUrl(settings.server),
+      { timeoutSeconds: settings.timeoutSeconds, insecureTls: settings.insecureTls, caFile: this.options.caFile ?? null },
+      this.now,
+    );
   }
 
   sync(trigger: Trigger): SyncResult {
+    if (!this.settings().syncEnabled) {
+      return { ran: false, message: 'sync is off: nothing is recorded or uploaded until you turn it on (Settings → Enable Sync)', problem: false, report: null };
+    }
     if (!this.triggerSyncs(trigger)) return { ran: false, message: 'Manual Sync Only is on: sessions stay queued until Sync Now', problem: false, report: null };
     if (this.syncing) return { ran: false, message: 'a sync is already running', problem: false, report: null };
     if (this.settings().server === null) return { ran: false, message: this.runtime.wording.notConfigured, problem: true, report: null };
@@ -257,9 +277,7 @@ export class BookloreSyncApp {
       const notice = syncStopNotice(report);
       return { ran: true, message: notice !== null ? notice.text : summary, problem: notice !== null && notice.problem, report };
     } catch (err) {
-      const message = this.describe(err);
-      this.log('err', `BookLore Sync: sync failed: ${message}`);
-      return { ran: false, message, problem: true, report: null };
+      return { ran: false, message: this.describe(err, 'syncing'), problem: true, report: null };
     } finally {
       this.syncing = false;
     }
