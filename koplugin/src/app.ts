@@ -2,8 +2,7 @@
 // events, menu items and dispatcher action. The use cases are the application layer's (src/app),
 // the same code the Node tool runs; this file maps the plugin's settings and triggers onto them
 // and words their answers for KOReader's messages.
-import { connect } from '../../src/app/booklore-connection.js';
-import { importKoreaderStats, type ImportReport } from '../../src/app/import-koreader-stats.js';
+import { importKoreaderStats } from '../../src/app/import-koreader-stats.js';
 import { queueDetails, historyLines, type QueueDetails } from '../../src/app/queue-inspection.js';
 import { QueueStore } from '../../src/app/queue-store.js';
 import { runSync } from '../../src/app/run-sync.js';
@@ -12,60 +11,21 @@ import { syncStopNotice, syncSummary } from '../../src/app/sync-summary.js';
 import { connectionLines, testConnection } from '../../src/app/test-connection.js';
 import { PLUGIN_SESSION_GAP_SECONDS } from '../../src/core/page-stat-sessions.js';
 import { describeErrors, validateSession, type SessionInput } from '../../src/core/session.js';
-import type { SyncReport } from '../../src/core/sync/sync-engine.js';
 import type { DetectionRules } from '../../src/core/detection-rules.js';
 import { historyToJson, pendingToJson } from '../../src/store/session-rows.js';
 import { DATABASE_FILE } from '../../src/app/queue-database.js';
 import { normalizeServerUrl } from '../../src/core/booklore/server-url.js';
 import { describeError } from './error-sentences.js';
+import { isAutomatic, type AppOptions, type ImportResult, type SyncResult, type Trigger } from './app-options.js';
 import { koreaderRuntime, type LogLevel } from './koreader-runtime.js';
 import { checkServerAnswers, type Reachability } from './reachability.js';
 import { PluginSettings, type PluginSettingsValues, type SettingsStore } from './plugin-settings.js';
 import { ReadingSessions, type OpenDocument, type Position, type SessionEndOutcome } from './reading-session.js';
 import { settledValue } from './settled-value.js';
+import { setBookloreAccount } from './booklore-account.js';
 
 export type { LogLevel, SettingsStore, OpenDocument, Position };
-
-export interface AppOptions {
-  /** KOReader's settings folder (DataStorage:getSettingsDir()): booklore-sync.sqlite lives there. */
-  settingsDir: string;
-  settings: SettingsStore;
-  /** Device:canUseWAL(); WAL otherwise (as the Node tool). */
-  wal?: boolean;
-  /** KOReader's CA bundle (data/ca-bundle.crt) for https servers. */
-  caFile?: string | null;
-  log?: (this: void, level: LogLevel, message: string) => void;
-  // For tests and benchmarks:
-  now?: (this: void) => number;
-  random?: (this: void) => number;
-  reconcileGraceSeconds?: number;
-  backoffBaseSeconds?: number;
-  concurrency?: number;
-  /** How long a sync waits for another program's sync on the same file (default 2 s). */
-  leaseWaitSeconds?: number;
-}
-
-export type Trigger = 'session-end' | 'resume' | 'network' | 'startup' | 'sync-now' | 'dispatcher';
-
-export interface SyncResult {
-  ran: boolean;
-  /** One line for an InfoMessage. */
-  message: string;
-  /** Something the user has to act on (credentials, a server that is not BookLore …). */
-  problem: boolean;
-  report: SyncReport | null;
-}
-
-export interface ImportResult {
-  ok: boolean;
-  message: string;
-  report: ImportReport | null;
-}
-
-/** Triggers nobody pressed: they respect Manual Sync Only (S6) and backoff. */
-function isAutomatic(trigger: Trigger): boolean {
-  return trigger === 'session-end' || trigger === 'resume' || trigger === 'network' || trigger === 'startup';
-}
+export type { AppOptions, ImportResult, SyncResult, Trigger };
 
 export class BookloreSyncApp {
   private opened: QueueStore | null = null;
@@ -176,34 +136,9 @@ export class BookloreSyncApp {
     return this.pluginSettings.setKoreaderAccount(username, password);
   }
 
-  /**
-   * BookLore account: logs in at once so only the tokens need keeping (the password too, only if
-   * "keep password" is on). Offline, the password is kept until the first successful login.
-   */
+  /** BookLore account: logged in at once so only the tokens need keeping (booklore-account.ts). */
   setBookloreAccount(username: string, password: string): { ok: boolean; message: string } {
-    const name = username.trim();
-    if (name.length === 0) {
-      this.pluginSettings.setBookloreAccount(null, null);
-      return { ok: true, message: 'BookLore account removed' };
-    }
-    const settings = this.settings();
-    if (settings.server === null) {
-      this.pluginSettings.setBookloreAccount(name, password);
-      return { ok: true, message: 'account saved; set the server, then it logs in at the next sync' };
-    }
-    this.pluginSettings.setBookloreAccount(name, null);
-    const client = connect(this.runtime, { ...settings, username: name, password, accessToken: null, refreshToken: null });
-    const outcome = settledValue(client.logIn(name, password));
-    if (outcome.ok) {
-      if (settings.keepPassword) this.pluginSettings.savePassword(password);
-      return { ok: true, message: `logged in to BookLore as ${name}; the login is kept (${settings.keepPassword ? 'with' : 'not'} the password)` };
-    }
-    if (outcome.failure.kind === 'auth') {
-      this.pluginSettings.setBookloreAccount(null, null);
-      return { ok: false, message: outcome.failure.message };
-    }
-    this.pluginSettings.savePassword(password);
-    return { ok: true, message: `account saved; could not log in now (${outcome.failure.message}), it will at the next sync` };
+    return setBookloreAccount(this.runtime, this.pluginSettings, username, password);
   }
 
   // ── sessions ────────────────────────────────────────────────────────────────────────────────
