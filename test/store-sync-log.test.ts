@@ -2,7 +2,7 @@
 // trigger family (the daemon's) for "next automatic sync".
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LocalStore } from '../src/store/local-store.js';
+import { LocalStore } from '../src/node/sqlite/local-store.js';
 import { SyncLog } from '../src/store/sync-log.js';
 import { tempDir } from './helpers/cli.js';
 

@@ -4,10 +4,12 @@
 // session. Triggers that fire together run one sync (X5). Manual Sync Only leaves only the
 // dispatcher action. It never exits because the server is down.
 import { connect } from '../app/booklore-connection.js';
+import type { AppContext } from '../app/runtime.js';
+import { syncStopNotice, syncSummary } from '../app/sync-summary.js';
 import { runSync } from '../app/run-sync.js';
-import { loadSettings, type Settings } from '../config/settings.js';
+import { loadSettings, type Settings } from '../node/settings-file.js';
 import type { SyncEvents, SyncReport } from '../core/sync/sync-engine.js';
-import { LocalStore } from '../store/local-store.js';
+import { LocalStore } from '../node/sqlite/local-store.js';
 import { ResumeDetector } from './resume-detector.js';
 
 export type Trigger = 'start' | 'interval' | 'resume' | 'network' | 'new-sessions' | 'signal' | 'request' | 'ui';
@@ -19,6 +21,8 @@ export interface DaemonClock {
 
 export interface DaemonOptions {
   home: string;
+  /** The application over `home` (runtime and timing). */
+  app: AppContext;
   tickMs: number;
   /** Overrides the settings' interval. */
   intervalSeconds?: number;
@@ -75,6 +79,14 @@ export class WatchDaemon {
     return (this.store!.db.prepare('SELECT COALESCE(MAX(id), 0) FROM pending_sessions').pluck().get() as number) ?? 0;
   }
 
+  /** Under Manual Sync Only new sessions wait for Sync Now: said once per batch seen, so the log shows why nothing synced. */
+  private noteNewSessionsWithoutSyncing(): void {
+    const newest = this.safely(() => this.maxSessionId(), this.lastSeenSessionId);
+    if (newest <= this.lastSeenSessionId) return;
+    this.lastSeenSessionId = newest;
+    this.options.log('new sessions queued; Manual Sync Only is on: they wait for Sync Now');
+  }
+
   private async tick(): Promise<void> {
     const { clock } = this.options;
     let settings: Settings;
@@ -85,7 +97,11 @@ export class WatchDaemon {
       return;
     }
     const resumed = this.detector.observe(clock.wallMs(), clock.monoMs());
-    if (settings.manualSyncOnly || this.abort.signal.aborted) return;
+    if (this.abort.signal.aborted) return;
+    if (settings.manualSyncOnly) {
+      this.noteNewSessionsWithoutSyncing();
+      return;
+    }
     if (resumed) {
       void this.trigger('resume');
       return;
@@ -116,7 +132,8 @@ export class WatchDaemon {
   private async probe(settings: Settings): Promise<void> {
     this.probing = true;
     try {
-      const health = await connect(this.options.home, settings, () => {}).healthcheck();
+      const runtime = { ...this.options.app.runtime, warn: () => {} };
+      const health = await connect(runtime, settings).healthcheck();
       if (health.ok) {
         this.options.log('the server answers again');
         void this.trigger('network');
@@ -164,10 +181,11 @@ export class WatchDaemon {
     this.lastSyncWallMs = this.options.clock.wallMs();
     this.lastSeenSessionId = this.safely(() => this.maxSessionId(), this.lastSeenSessionId);
     try {
-      const result = await runSync(this.options.home, {
+      const signal = this.abort.signal;
+      const result = await runSync(this.options.app, {
         automatic: !manual,
         waitForLeaseMs: manual ? 60_000 : 0,
-        signal: this.abort.signal,
+        shouldContinue: () => !signal.aborted,
         trigger: `watch: ${trigger}`,
         events: this.options.observer?.events,
       });
@@ -178,10 +196,8 @@ export class WatchDaemon {
       }
       const r = result.report;
       this.offline = r.stoppedBy === 'offline';
-      const stop = r.stoppedBy ? `; stopped: ${r.message}` : '';
-      this.options.log(
-        `sync (${trigger}): ${r.uploaded} uploaded, ${r.failed} failed, ${r.parked} parked, ${r.pending} still queued, ${ms} ms${stop}`,
-      );
+      const stop = syncStopNotice(r);
+      this.options.log(`sync (${trigger}): ${syncSummary(r)}, ${ms} ms${stop !== null ? `; ${stop.text}` : ''}`);
       return { ran: true, report: r };
     } catch (err) {
       this.options.log(`sync (${trigger}) failed: ${err instanceof Error ? err.message : String(err)}`);

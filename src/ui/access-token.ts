@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserFacingError } from '../user-facing-error.js';
+import { UserFacingError } from '../app/user-facing-error.js';
 
 export const TOKEN_FILE = 'ui-token';
 

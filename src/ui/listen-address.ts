@@ -1,6 +1,6 @@
 // `--listen HOST:PORT` for the status page: parsed strictly, and whether it stays on this machine.
 import { isIP } from 'node:net';
-import { usageError } from '../user-facing-error.js';
+import { usageError } from '../app/user-facing-error.js';
 
 export const DEFAULT_LISTEN = '127.0.0.1:8742';
 

@@ -1,5 +1,5 @@
 // Which server and login the page shows: names only, never a password, token or key.
-import type { Settings } from '../config/settings.js';
+import type { Settings } from '../node/settings-file.js';
 
 export interface LoginSummary {
   server: string | null;

@@ -1,7 +1,7 @@
 // When the next automatic sync will happen, as far as this machine can tell.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Settings } from '../config/settings.js';
+import type { Settings } from '../node/settings-file.js';
 import type { SyncLogEntry } from '../store/sync-log.js';
 import { localTime } from './views/format.js';
 

@@ -2,7 +2,8 @@
 // --ui`, the daemon's own trigger (so it joins a sync the daemon is already running). One at a
 // time per page server; a sync from a terminal holds the lease and the page says so.
 import { runSync } from '../app/run-sync.js';
-import { syncSummary } from '../cli/commands/sync.js';
+import type { AppContext } from '../app/runtime.js';
+import { syncSummary } from '../app/sync-summary.js';
 import type { SyncReport } from '../core/sync/sync-engine.js';
 import type { QueueSnapshot, SyncProgressHub } from './sync-progress.js';
 
@@ -22,7 +23,7 @@ export interface SyncControlOptions {
   snapshot: () => QueueSnapshot | null;
   /** Runs one sync; by default runSync with the lease, not waiting for another process's sync. */
   run?: () => Promise<SyncAttempt>;
-  home: string;
+  app: AppContext;
   /** False when the runner reports start and end itself (the daemon's observer). */
   announce?: boolean;
   /** Aborted when the page server stops: the sync sends nothing more and settles what it sent. */
@@ -44,12 +45,13 @@ export function createSyncControl(options: SyncControlOptions): SyncControl {
   const run =
     options.run ??
     (async (): Promise<SyncAttempt> => {
-      const result = await runSync(options.home, {
+      const signal = options.signal;
+      const result = await runSync(options.app, {
         automatic: false,
         waitForLeaseMs: 0,
         trigger: 'ui',
         events: options.progress.events(),
-        ...(options.signal ? { signal: options.signal } : {}),
+        shouldContinue: () => signal === undefined || !signal.aborted,
       });
       if (result.ran) return result;
       return {

@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { jsxRenderer } from 'hono/jsx-renderer';
-import { UserFacingError } from '../user-facing-error.js';
+import { UserFacingError } from '../app/user-facing-error.js';
 import { APP_SCRIPT } from './assets/app-script.js';
 import { STYLE } from './assets/style.js';
 import { csrfCheck } from './csrf-check.js';

@@ -1,6 +1,6 @@
 // What every route of the status page shares: the Hono environment (per-request variables) and
 // the dependencies the server was started with.
-import type { LocalStore } from '../store/local-store.js';
+import type { LocalStore } from '../node/sqlite/local-store.js';
 import type { FlashStore, Flash } from './flash.js';
 import type { SyncControl } from './sync-control.js';
 import type { SyncProgressHub } from './sync-progress.js';

@@ -4,13 +4,13 @@ import { createAdaptorServer } from '@hono/node-server';
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LocalStore } from '../store/local-store.js';
 import { SyncLog } from '../store/sync-log.js';
 import { lastSyncText } from './views/last-sync.js';
-import { UserFacingError } from '../user-facing-error.js';
+import { UserFacingError } from '../app/user-facing-error.js';
 import { loadOrCreateToken, tokenPath } from './access-token.js';
 import { FlashStore } from './flash.js';
 import { urlHost, type ListenAddress } from './listen-address.js';
+import { openUiStore, uiApp } from './ui-runtime.js';
 import { queueCounts } from './status-queries.js';
 import { createSyncControl, type SyncAttempt } from './sync-control.js';
 import { SyncProgressHub, type QueueSnapshot } from './sync-progress.js';
@@ -39,7 +39,7 @@ export interface UiServer {
 export function snapshotReader(home: string, lockTimeoutMs?: number): () => QueueSnapshot | null {
   return () => {
     try {
-      const store = LocalStore.open(home, lockTimeoutMs === undefined ? {} : { lockTimeoutMs });
+      const store = openUiStore(home, lockTimeoutMs);
       try {
         return { counts: queueCounts(store.db), lastSync: lastSyncText(new SyncLog(store.db).recent(1)[0] ?? null, Math.floor(Date.now() / 1000)) };
       } finally {
@@ -77,13 +77,13 @@ export async function startUiServer(options: UiServerOptions): Promise<UiServer>
     progress,
     flash: new FlashStore(),
     sync: createSyncControl({
-      home: options.home,
+      app: uiApp(options.home, options.lockTimeoutMs),
       progress,
       snapshot,
       signal: stopping.signal,
       ...(options.daemon ? { run: options.daemon.sync, announce: false } : {}),
     }),
-    openStore: () => LocalStore.open(options.home, options.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.lockTimeoutMs }),
+    openStore: () => openUiStore(options.home, options.lockTimeoutMs),
   };
   let port = options.listen.port;
   const app = createUiApp(deps, {

@@ -3,9 +3,9 @@
 // fingerprint it does not know), and the page server started in-process on a free port.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { saveSettings, SettingsSchema } from '../../src/config/settings.js';
+import { saveSettings, SettingsSchema } from '../../src/node/settings-file.js';
 import { validateSession, type SessionInput } from '../../src/core/session.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/node/sqlite/local-store.js';
 import { start, type TestServer } from '../../src/testserver/index.js';
 import { tokenPath } from '../../src/ui/access-token.js';
 import { startUiServer, type UiServer } from '../../src/ui/ui-server.js';

@@ -3,10 +3,10 @@
 import type { Command } from 'commander';
 import { attachBookToHash } from '../../app/attach-book.js';
 import { normalizeBookHash } from '../../core/session.js';
-import { loadSettings } from '../../config/settings.js';
-import { EXIT } from '../../exit-codes.js';
-import { withLocalStore } from '../../store/local-store.js';
-import { usageError } from '../../user-facing-error.js';
+import { loadSettings } from '../../node/settings-file.js';
+import { EXIT } from '../../app/exit-codes.js';
+import { withLocalStore } from '../../node/sqlite/local-store.js';
+import { usageError } from '../../app/user-facing-error.js';
 import { action } from '../action.js';
 
 function positiveIds(values: string[], name: string): number[] {

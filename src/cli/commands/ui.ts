@@ -1,6 +1,6 @@
 // `ui`: the local status page (src/ui) in the foreground, until SIGINT/SIGTERM.
 import type { Command } from 'commander';
-import { EXIT } from '../../exit-codes.js';
+import { EXIT } from '../../app/exit-codes.js';
 import { announceUi } from '../../ui/announce.js';
 import { DEFAULT_LISTEN, parseListenAddress } from '../../ui/listen-address.js';
 import { startUiServer } from '../../ui/ui-server.js';

@@ -164,10 +164,18 @@ export class SyncEngine {
     }
   }
 
+  /**
+   * The grace in the engine's whole-second clock: a reading of `now()` may lag the real moment by
+   * up to a second, so one more second makes the real wait at least the grace, never less.
+   */
+  private wholeSecondGrace(): number {
+    return this.options.reconcileGraceSeconds + 1;
+  }
+
   /** X1: sessions sent without a known answer are looked up on the server before anything is re-sent. */
   private async reconcileInFlight(): Promise<boolean> {
     const { store, api } = this.deps;
-    for (const group of store.inFlight(this.deps.now(), this.options.reconcileGraceSeconds)) {
+    for (const group of store.inFlight(this.deps.now(), this.wholeSecondGrace())) {
       const ids = group.sessions.map((s) => s.id);
       if (!api.canListSessions) {
         // Only KOReader headers: BookLore lists sessions to JWT users only (§2.2), so we cannot check.
@@ -447,7 +455,7 @@ export class SyncEngine {
         store.noteUnknown(
           ids,
           `outcome unknown (${failure.message}); will check the server before re-sending`,
-          failure.answered ? now() : now() + this.options.reconcileGraceSeconds,
+          failure.answered ? now() : now() + this.wholeSecondGrace(),
         );
         this.advance(ids.length);
         return 'book-failed';

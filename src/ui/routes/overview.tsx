@@ -1,7 +1,7 @@
 // Overview: server and login, the last sync, what waits and why (counts), the next automatic
 // sync, and Sync Now with live progress.
 import type { Hono } from 'hono';
-import { loadSettings } from '../../config/settings.js';
+import { loadSettings } from '../../node/settings-file.js';
 import { SyncLog } from '../../store/sync-log.js';
 import { describeLogin } from '../login-kind.js';
 import { describeNextSync } from '../next-sync.js';

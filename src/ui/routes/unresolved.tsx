@@ -3,7 +3,7 @@
 import type { Hono } from 'hono';
 import { basename } from 'node:path';
 import { attachBookToHash } from '../../app/attach-book.js';
-import { loadSettings } from '../../config/settings.js';
+import { loadSettings } from '../../node/settings-file.js';
 import { normalizeBookHash } from '../../core/session.js';
 import { withFlash } from '../flash.js';
 import { matchBooks, serverBooks, type BookList } from '../server-books.js';
