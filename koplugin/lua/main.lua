@@ -212,11 +212,26 @@ function BookLoreSync:backgroundSync(trigger, announce)
         return
     end
     local result = a:sync(trigger)
+    self:scheduleCheck(result)
     if result.problem then
         notify(_("BookLore Sync: ") .. result.message, 5)
     elseif announce and result.report and result.report.uploaded > 0 then
         notify(_("BookLore Sync: ") .. result.message, 2)
     end
+end
+
+-- A later check is already scheduled (one is enough: each check schedules the next if needed).
+local check_scheduled = false
+
+--- An answer was lost: check the server again when the core says, without waiting for a press.
+function BookLoreSync:scheduleCheck(result)
+    local delay = result and result.nextCheckInSeconds
+    if type(delay) ~= "number" or check_scheduled then return end
+    check_scheduled = true
+    UIManager:scheduleIn(math.max(delay, 1), function()
+        check_scheduled = false
+        self:backgroundSync("check", false)
+    end)
 end
 
 --- After a session ended: queued already; uploaded right after the document has closed.
@@ -239,6 +254,7 @@ function BookLoreSync:syncNow(trigger)
         UIManager:show(progress)
         UIManager:forceRePaint()
         local result = a:sync(trigger)
+        self:scheduleCheck(result)
         UIManager:close(progress)
         notify(_("BookLore Sync: ") .. result.message, result.problem and 6 or 3)
     end)

@@ -8,6 +8,7 @@ import { formatDuration } from '../../src/core/duration-format.js';
 import { describeErrors, normalizeBookHash, validateSession, type Session, type SessionInput } from '../../src/core/session.js';
 import { DEFAULT_BACKOFF_POLICY } from '../../src/core/sync/backoff.js';
 import { SyncEngine, type SyncReport } from '../../src/core/sync/sync-engine.js';
+import { secondsUntilNextCheck, syncSummary as summaryInWords } from '../../src/core/sync/sync-summary.js';
 import { BookCache } from '../../src/store/book-cache.js';
 import { SessionQueue } from '../../src/store/session-queue.js';
 import { historyToJson, pendingToJson } from '../../src/store/session-rows.js';
@@ -75,7 +76,8 @@ export type RecordOutcome =
   | { queued: true; id: number; message: string }
   | { queued: false; kind: 'no-session' | 'not-a-session' | 'duplicate' | 'unsupported' | 'error'; message: string };
 
-export type Trigger = 'session-end' | 'resume' | 'network' | 'sync-now' | 'dispatcher';
+/** 'check': the later check main.lua schedules after a lost answer (automatic). */
+export type Trigger = 'session-end' | 'resume' | 'network' | 'sync-now' | 'dispatcher' | 'check';
 
 export interface SyncResult {
   ran: boolean;
@@ -84,6 +86,8 @@ export interface SyncResult {
   /** Something the user has to act on (credentials, a server that is not BookLore …). */
   problem: boolean;
   report: SyncReport | null;
+  /** Sessions whose answer was lost: check the server again (a 'check' sync) in this many seconds. */
+  nextCheckInSeconds?: number | null;
 }
 
 export interface ConnectionReport {
@@ -183,17 +187,8 @@ function errorText(err: unknown): string {
   return tostring(err);
 }
 
-export function syncSummary(report: SyncReport): string {
-  const parts = [`${report.uploaded} uploaded`];
-  if (report.reconciled > 0) parts.push(`${report.reconciled} found already on the server`);
-  if (report.unknown > 0) parts.push(`${report.unknown} awaiting a check on the server (answer lost)`);
-  if (report.resolved > 0) parts.push(`${report.resolved} matched to books by hash`);
-  if (report.failed > 0) parts.push(`${report.failed} failed`);
-  if (report.parked > 0) parts.push(`${report.parked} parked as invalid`);
-  if (report.duplicatesDropped > 0) parts.push(`${report.duplicatesDropped} duplicate(s) dropped`);
-  if (report.skippedBackoff > 0) parts.push(`${report.skippedBackoff} waiting for backoff`);
-  parts.push(`${report.pending} still queued`);
-  return parts.join(', ');
+export function syncSummary(report: SyncReport, now: number, scheduled: boolean): string {
+  return summaryInWords(report, { now, scheduled });
 }
 
 export class BookloreSyncApp {
@@ -543,7 +538,7 @@ export class BookloreSyncApp {
 
   /** Whether this trigger syncs at all: automatic triggers respect Manual Sync Only (S6). */
   triggerSyncs(trigger: Trigger): boolean {
-    const automatic = trigger === 'session-end' || trigger === 'resume' || trigger === 'network';
+    const automatic = trigger === 'session-end' || trigger === 'resume' || trigger === 'network' || trigger === 'check';
     return !(automatic && this.settings().manualSyncOnly);
   }
 
@@ -566,7 +561,7 @@ export class BookloreSyncApp {
         const holder = lease.holder();
         return { ran: false, message: `another sync${holder ? ` (${holder.host}, pid ${holder.pid})` : ''} is running on this queue; try again later`, problem: false, report: null };
       }
-      const automatic = trigger === 'session-end' || trigger === 'resume' || trigger === 'network';
+      const automatic = trigger === 'session-end' || trigger === 'resume' || trigger === 'network' || trigger === 'check';
       const engine = new SyncEngine(
         {
           store: new SqliteSyncStore(db, client.serverKey, lease, this.now),
@@ -583,12 +578,13 @@ export class BookloreSyncApp {
         },
       );
       const report = settledValue(engine.run());
-      const summary = syncSummary(report);
+      const scheduled = this.triggerSyncs('check');
+      const summary = syncSummary(report, this.now(), scheduled);
       this.log('info', `BookLore Sync (${trigger}): ${summary}`);
       if (report.stoppedBy === 'auth') return { ran: true, message: `${report.message}; the queue is kept`, problem: true, report };
       if (report.stoppedBy === 'offline') return { ran: true, message: `not synced: ${report.message}; sessions stay queued`, problem: false, report };
       if (report.stoppedBy !== null) return { ran: true, message: `stopped: ${report.message}`, problem: false, report };
-      return { ran: true, message: summary, problem: false, report };
+      return { ran: true, message: summary, problem: false, report, nextCheckInSeconds: scheduled ? secondsUntilNextCheck(report, this.now()) : null };
     } catch (err) {
       const message = err instanceof PluginError ? err.message : describeSqliteFailure(this.databasePath, err).message;
       this.log('err', `BookLore Sync: sync failed: ${message}`);

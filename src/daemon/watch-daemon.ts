@@ -7,10 +7,11 @@ import { connect } from '../app/booklore-connection.js';
 import { runSync } from '../app/run-sync.js';
 import { loadSettings, type Settings } from '../config/settings.js';
 import type { SyncReport } from '../core/sync/sync-engine.js';
+import { secondsUntilNextCheck, syncSummary } from '../core/sync/sync-summary.js';
 import { LocalStore } from '../store/local-store.js';
 import { ResumeDetector } from './resume-detector.js';
 
-export type Trigger = 'start' | 'interval' | 'resume' | 'network' | 'new-sessions' | 'signal' | 'request';
+export type Trigger = 'start' | 'interval' | 'resume' | 'network' | 'new-sessions' | 'signal' | 'request' | 'check';
 
 export interface DaemonClock {
   wallMs(): number;
@@ -45,6 +46,8 @@ export class WatchDaemon {
   /** The last sync could not reach the server: probe until it answers (network regain). */
   private offline = false;
   private probing = false;
+  /** Sessions whose answer was lost: when (monotonic ms) to check the server for them again. */
+  private checkDueMonoMs: number | null = null;
 
   constructor(private readonly options: DaemonOptions) {
     this.detector = new ResumeDetector(options.resumeThresholdMs);
@@ -80,6 +83,11 @@ export class WatchDaemon {
     if (settings.manualSyncOnly || this.abort.signal.aborted) return;
     if (resumed) {
       void this.trigger('resume');
+      return;
+    }
+    if (this.checkDueMonoMs !== null && clock.monoMs() >= this.checkDueMonoMs) {
+      this.checkDueMonoMs = null;
+      void this.trigger('check');
       return;
     }
     const newest = this.safely(() => this.maxSessionId(), this.lastSeenSessionId);
@@ -165,9 +173,11 @@ export class WatchDaemon {
       const r = result.report;
       this.offline = r.stoppedBy === 'offline';
       const stop = r.stoppedBy ? `; stopped: ${r.message}` : '';
-      this.options.log(
-        `sync (${trigger}): ${r.uploaded} uploaded, ${r.failed} failed, ${r.parked} parked, ${r.pending} still queued, ${ms} ms${stop}`,
-      );
+      const scheduled = !this.safely(() => this.settings().manualSyncOnly, false);
+      const now = Math.floor(Date.now() / 1000); // the engine's clock (run-sync)
+      const delay = scheduled ? secondsUntilNextCheck(r, now) : null;
+      this.checkDueMonoMs = delay === null ? null : this.options.clock.monoMs() + delay * 1000;
+      this.options.log(`sync (${trigger}): ${syncSummary(r, { now, scheduled })}, ${ms} ms${stop}`);
       return { ran: true, report: r };
     } catch (err) {
       this.options.log(`sync (${trigger}) failed: ${err instanceof Error ? err.message : String(err)}`);

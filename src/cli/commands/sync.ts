@@ -1,7 +1,9 @@
 // `sync`: Sync Now. Resolve books, upload, report; exit 0 only when nothing is left to upload.
 import type { Command } from 'commander';
 import { runSync } from '../../app/run-sync.js';
+import { formatIsoUtc } from '../../core/iso-time.js';
 import type { SyncReport } from '../../core/sync/sync-engine.js';
+import { syncSummary as summaryInWords } from '../../core/sync/sync-summary.js';
 import { EXIT, type ExitCode } from '../../exit-codes.js';
 import { UserFacingError, usageError } from '../../user-facing-error.js';
 import { action } from '../action.js';
@@ -15,17 +17,9 @@ interface SyncOptions {
   viaDaemon?: boolean;
 }
 
+/** The core's summary, worded for a command: the user syncs again (nothing is scheduled). */
 export function syncSummary(report: SyncReport): string {
-  const parts = [`${report.uploaded} uploaded`];
-  if (report.reconciled) parts.push(`${report.reconciled} found already on the server`);
-  if (report.unknown) parts.push(`${report.unknown} awaiting a check on the server (answer lost)`);
-  if (report.resolved) parts.push(`${report.resolved} matched to books by hash`);
-  if (report.failed) parts.push(`${report.failed} failed`);
-  if (report.parked) parts.push(`${report.parked} parked as invalid`);
-  if (report.duplicatesDropped) parts.push(`${report.duplicatesDropped} duplicate(s) dropped`);
-  if (report.skippedBackoff) parts.push(`${report.skippedBackoff} waiting for backoff`);
-  parts.push(`${report.pending} still queued`);
-  return parts.join(', ');
+  return summaryInWords(report, { now: Math.floor(Date.now() / 1000), scheduled: false });
 }
 
 export function syncJson(report: SyncReport) {
@@ -37,6 +31,8 @@ export function syncJson(report: SyncReport) {
     parked: report.parked,
     reconciled: report.reconciled,
     unknown: report.unknown,
+    /** When the sessions whose answer was lost can next be settled (ISO-8601 UTC), or null. */
+    nextCheckAt: report.nextCheckAt === null ? null : formatIsoUtc(report.nextCheckAt),
     skippedBackoff: report.skippedBackoff,
     duplicatesDropped: report.duplicatesDropped,
     stoppedBy: report.stoppedBy,
