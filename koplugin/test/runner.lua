@@ -108,9 +108,10 @@ function commands.sync()
     message = result.message,
     problem = result.problem,
     seconds = require("socket").gettime() - started,
+    nextCheckInSeconds = result.nextCheckInSeconds,
     report = report and {
       uploaded = report.uploaded, pending = report.pending, resolved = report.resolved, failed = report.failed,
-      parked = report.parked, reconciled = report.reconciled, unknown = report.unknown,
+      parked = report.parked, reconciled = report.reconciled, unknown = report.unknown, nextCheckAt = report.nextCheckAt,
       resentUnverified = report.resentUnverified, skippedBackoff = report.skippedBackoff,
       duplicatesDropped = report.duplicatesDropped, unresolved = report.unresolved,
       stoppedBy = report.stoppedBy, message = report.message,
