@@ -3,6 +3,8 @@
 // answer was lost are told when they will be (or can be) settled.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { tempDir } from './helpers/cli.js';
+import { ensurePluginBuilt, lua, luaUnavailable } from './helpers/koplugin.js';
 import type { SyncReport } from '../src/core/sync/sync-engine.js';
 import { secondsUntilNextCheck, summaryParts, syncSummary } from '../src/core/sync/sync-summary.js';
 
@@ -30,8 +32,9 @@ function countsInText(text: string): number[] {
   });
 }
 
-test('over every mix of outcomes, the summary counts each session exactly once', () => {
-  let mixes = 0;
+/** Every mix of outcomes (10 + i sessions of the i-th kind when its bit is set), with `pending` as the engine counts it. */
+function mixes(): { counts: Record<(typeof OUTCOMES)[number], number>; report: SyncReport; total: number; scheduled: boolean }[] {
+  const all = [];
   for (let mask = 0; mask < 1 << OUTCOMES.length; mask++) {
     const counts = Object.fromEntries(OUTCOMES.map((o, i) => [o, mask & (1 << i) ? 10 + i : 0])) as Record<(typeof OUTCOMES)[number], number>;
     const pending = OUTCOMES.filter((o) => IN_QUEUE.has(o)).reduce((sum, o) => sum + counts[o], 0);
@@ -43,18 +46,36 @@ test('over every mix of outcomes, the summary counts each session exactly once',
           unknown: counts.unknown, failed: counts.failed, parked: counts.parked, skippedBackoff: counts.skippedBackoff,
           pending, nextCheckAt, resolved: counts.uploaded, resentUnverified: mask & 1 ? 3 : 0,
         });
-        const options = { now: NOW, scheduled };
-        const parts = summaryParts(r, options);
-        assert.equal(parts.reduce((sum, p) => sum + p.count, 0), total, `parts of ${JSON.stringify(counts)}`);
-        const text = syncSummary(r, options);
-        const inText = countsInText(text);
-        assert.equal(inText.reduce((a, b) => a + b, 0), total, `"${text}" adds up to ${total} sessions`);
-        assert.match(text, new RegExp(`(^|, )${counts.waiting} still queued`), text);
-        mixes++;
+        all.push({ counts, report: r, total, scheduled });
       }
     }
   }
-  assert.ok(mixes > 256);
+  return all;
+}
+
+test('over every mix of outcomes, the summary counts each session exactly once', () => {
+  const all = mixes();
+  for (const { counts, report: r, total, scheduled } of all) {
+    const options = { now: NOW, scheduled };
+    const parts = summaryParts(r, options);
+    assert.equal(parts.reduce((sum, p) => sum + p.count, 0), total, `parts of ${JSON.stringify(counts)}`);
+    const text = syncSummary(r, options);
+    const inText = countsInText(text);
+    assert.equal(inText.reduce((a, b) => a + b, 0), total, `"${text}" adds up to ${total} sessions`);
+    assert.match(text, new RegExp(`(^|, )${counts.waiting} still queued`), text);
+  }
+  assert.ok(all.length > 256);
+});
+
+const unavailable = luaUnavailable();
+test('the KOReader build words every mix exactly as the Node build does', { skip: unavailable?.skip ? unavailable.reason : false }, async () => {
+  if (unavailable && !unavailable.skip) throw new Error(unavailable.reason);
+  await ensurePluginBuilt();
+  const cases = mixes().map((m) => ({ report: m.report, now: NOW, scheduled: m.scheduled }));
+  const dir = tempDir('bls-lua-summary-');
+  const result = await lua(dir.path, 'summary', cases).finally(() => dir.cleanup());
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.json, cases.map((c) => syncSummary(c.report, { now: c.now, scheduled: c.scheduled })));
 });
 
 test('the issue\'s case: 20 uploaded and 10 whose answer was lost are 30 sessions, not 40', () => {

@@ -196,6 +196,15 @@ function commands.validate()
   emit(out)
 end
 
+function commands.summary()
+  local out = json_out.array({})
+  for _, case in ipairs(options) do
+    for key, value in pairs(case.report) do if value == cjson.null then case.report[key] = nil end end
+    out[#out + 1] = Core.summarize(case.report, case.now, case.scheduled)
+  end
+  emit(out)
+end
+
 local run = commands[command]
 if not run then
   io.stderr:write("unknown command ", command, "\n")
