@@ -5,9 +5,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { saveSettings, SettingsSchema } from '../src/config/settings.js';
+import { saveSettings, SettingsSchema } from '../src/node/settings-file.js';
 import { validateSession } from '../src/core/session.js';
-import { LocalStore } from '../src/store/local-store.js';
+import { LocalStore } from '../src/node/sqlite/local-store.js';
 
 const DRAIN_CHILD = join(dirname(fileURLToPath(import.meta.url)), 'drain-child.js');
 

@@ -8,9 +8,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runSync } from '../src/app/run-sync.js';
-import { saveSettings, SettingsSchema } from '../src/config/settings.js';
+import { nodeApp, timingFromEnv } from '../src/node/node-runtime.js';
+import { saveSettings, SettingsSchema } from '../src/node/settings-file.js';
 import { formatIsoUtc } from '../src/core/iso-time.js';
-import { LocalStore } from '../src/store/local-store.js';
+import { LocalStore } from '../src/node/sqlite/local-store.js';
 import { start, type FaultRule, type TestServer } from '../src/testserver/index.js';
 import { Prng } from './prng.js';
 
@@ -144,7 +145,7 @@ export async function runTrial(servers: Record<'fork' | 'upstream', TestServer>,
     server.admin.clearFaults();
     let left = Infinity;
     for (let i = 0; i < 20 && left > 0; i++) {
-      const result = await runSync(home, { automatic: false, waitForLeaseMs: 10_000 });
+      const result = await runSync(nodeApp(home, timingFromEnv()), { automatic: false, waitForLeaseMs: 10_000 });
       left = result.ran ? result.report.pending : left;
       if (left > 0) await new Promise((r) => setTimeout(r, 500));
     }

@@ -6,9 +6,9 @@ import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { connect } from '../src/app/booklore-connection.js';
-import { loadSettings } from '../src/config/settings.js';
 import { SyncEngine } from '../src/core/sync/sync-engine.js';
-import { LocalStore } from '../src/store/local-store.js';
+import { nodeRuntime } from '../src/node/node-runtime.js';
+import { LocalStore } from '../src/node/sqlite/local-store.js';
 import { SqliteSyncStore } from '../src/store/sqlite-sync-store.js';
 import { assertExactlyOnce, BOOKS, expectedOf, sessionsFor, syncFixture, withClosing } from './helpers/sync-fixture.js';
 
@@ -58,11 +58,12 @@ test('a check asked for before the grace ended, answered after it, re-sends noth
     const graceEnds = 1_790_000_000;
     assert.equal(markLost(f.home, graceEnds), 5);
     let clock = graceEnds - 1;
+    const runtime = nodeRuntime(f.home);
     const syncAt = async () => {
       const store = LocalStore.open(f.home);
       try {
         const engine = new SyncEngine(
-          { store: new SqliteSyncStore(store.db, f.server.url, null, () => clock), api: connect(f.home, loadSettings(f.home)), now: () => clock, random: () => 0.5 },
+          { store: new SqliteSyncStore(store.db, f.server.url, null, () => clock), api: connect(runtime, runtime.settings.load()), now: () => clock, random: () => 0.5 },
           { reconcileGraceSeconds: 60 },
         );
         return await engine.run();

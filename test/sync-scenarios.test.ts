@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runSync } from '../src/app/run-sync.js';
+import { nodeApp } from '../src/node/node-runtime.js';
 import { formatIsoUtc } from '../src/core/iso-time.js';
 import { CLI } from './helpers/cli.js';
 import { readingRun, writeKoreaderStatistics } from './helpers/koreader-stats-db.js';
@@ -310,9 +311,8 @@ test('a 503 storm: automatic syncs back off (with jitter) and then succeed; Sync
     f.server.admin.addFaults({ rules: ['status=503,path=/api/v1/reading-sessions/batch,method=POST,count=2'] });
     // base 3 s: the first wait is 1.5–3 s, the second 3–6 s (equal jitter)
     const env = { BOOKLORE_SYNC_BACKOFF_BASE_SECONDS: '3' };
-    process.env.BOOKLORE_SYNC_BACKOFF_BASE_SECONDS = '3';
     const automaticNow = async () => {
-      const result = await runSync(f.home, { automatic: true, waitForLeaseMs: 5000 });
+      const result = await runSync(nodeApp(f.home, { backoffBaseSeconds: 3 }), { automatic: true, waitForLeaseMs: 5000 });
       assert.ok(result.ran);
       return result.report;
     };
@@ -349,7 +349,6 @@ test('a 503 storm: automatic syncs back off (with jitter) and then succeed; Sync
       assertExactlyOnce(f.server, expectedOf(sessions, 1));
       assert.equal((await f.history()).length, 10);
     } finally {
-      delete process.env.BOOKLORE_SYNC_BACKOFF_BASE_SECONDS;
     }
   });
 });

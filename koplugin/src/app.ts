@@ -187,8 +187,8 @@ function errorText(err: unknown): string {
   return tostring(err);
 }
 
-export function syncSummary(report: SyncReport, now: number, scheduled: boolean): string {
-  return summaryInWords(report, { now, scheduled });
+export function syncSummary(report: SyncReport, scheduled: boolean): string {
+  return summaryInWords(report, { scheduled });
 }
 
 export class BookloreSyncApp {
@@ -579,12 +579,12 @@ export class BookloreSyncApp {
       );
       const report = settledValue(engine.run());
       const scheduled = this.triggerSyncs('check');
-      const summary = syncSummary(report, this.now(), scheduled);
+      const summary = syncSummary(report, scheduled);
       this.log('info', `BookLore Sync (${trigger}): ${summary}`);
       if (report.stoppedBy === 'auth') return { ran: true, message: `${report.message}; the queue is kept`, problem: true, report };
       if (report.stoppedBy === 'offline') return { ran: true, message: `not synced: ${report.message}; sessions stay queued`, problem: false, report };
       if (report.stoppedBy !== null) return { ran: true, message: `stopped: ${report.message}`, problem: false, report };
-      return { ran: true, message: summary, problem: false, report, nextCheckInSeconds: scheduled ? secondsUntilNextCheck(report, this.now()) : null };
+      return { ran: true, message: summary, problem: false, report, nextCheckInSeconds: scheduled ? secondsUntilNextCheck(report) : null };
     } catch (err) {
       const message = err instanceof PluginError ? err.message : describeSqliteFailure(this.databasePath, err).message;
       this.log('err', `BookLore Sync: sync failed: ${message}`);

@@ -1,5 +1,5 @@
 // The HTTP port (src/core/booklore/http-port.ts) through LuaSocket's socket.http (and LuaSec for
-// https), with a deadline on every request and failures sorted the way src/booklore/http-transport.ts
+// https), with a deadline on every request and failures sorted the way src/node/client/http-transport.ts
 // sorts them, by what they mean for the data: the request never reached the server (refused, name
 // lookup, no route, connect timeout, TLS) → "offline", nothing stored; it was sent but the answer
 // was lost (reset, timeout, cut short) → "unknown", maybe stored. The socket given to socket.http

@@ -64,8 +64,8 @@ export function judgeAnswer(this: void, endpoint: string, response: HttpResponse
 }
 
 /** The core's sync summary (for the cross-runtime check of the words both builds show). */
-export function summarize(this: void, report: SyncReport, now: number, scheduled: boolean): string {
-  return syncSummary(report, { now, scheduled });
+export function summarize(this: void, report: SyncReport, scheduled: boolean): string {
+  return syncSummary(report, { scheduled });
 }
 
 export const VERSION = '0.1.0';

@@ -1,4 +1,4 @@
-// Opens booklore-sync.sqlite in KOReader's settings folder, as src/store/open-queue-database.ts
+// Opens booklore-sync.sqlite in KOReader's settings folder, as src/node/sqlite/open-queue-database.ts
 // does for the Node tool: refuses files that are not ours or the plugin's without writing to them,
 // sets the durability settings, and brings the schema up to date in one transaction, running the
 // very same migration code (src/store/plugin-schema.ts, src/store/our-migrations.ts) through the

@@ -200,7 +200,7 @@ function commands.summary()
   local out = json_out.array({})
   for _, case in ipairs(options) do
     for key, value in pairs(case.report) do if value == cjson.null then case.report[key] = nil end end
-    out[#out + 1] = Core.summarize(case.report, case.now, case.scheduled)
+    out[#out + 1] = Core.summarize(case.report, case.scheduled)
   end
   emit(out)
 end

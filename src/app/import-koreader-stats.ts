@@ -1,8 +1,6 @@
 // KOReader history into the queue (X8): page turns from statistics.sqlite3, grouped into sessions
 // (src/core/page-stat-sessions.ts), validated, and queued once. Streams: the file is read row by
 // row and sessions are written a batch at a time, so memory does not grow with the file.
-import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
 import { formatIsoUtc } from '../core/iso-time.js';
 import {
   PageTurnGrouper,
@@ -12,12 +10,13 @@ import {
   type StatisticsBook,
 } from '../core/page-stat-sessions.js';
 import type { Session } from '../core/session.js';
-import { KoreaderStatisticsFile } from '../koreader/statistics-file.js';
 import { KoreaderImportLedger } from '../store/koreader-import-ledger.js';
-import { LocalStore } from '../store/local-store.js';
 import { RecordedReading } from '../store/recorded-reading.js';
-import { databasePath, lockTimeoutMs } from '../store/open-queue-database.js';
-import { describeSqliteError } from '../store/sqlite-errors.js';
+import { KoreaderStatistics } from './koreader-statistics.js';
+import { tableNames } from './queue-database.js';
+import { QueueStore } from './queue-store.js';
+import type { AppContext, OwnedDatabase, Runtime } from './runtime.js';
+import { storageErrorOrSelf } from './storage-errors.js';
 
 export interface ImportOptions {
   gapSeconds: number;
@@ -97,7 +96,7 @@ class QueueSink implements SessionSink {
   private readonly ledger: KoreaderImportLedger;
   private readonly recorded: RecordedReading;
 
-  constructor(private readonly store: LocalStore) {
+  constructor(private readonly store: QueueStore) {
     this.ledger = new KoreaderImportLedger(store.db);
     this.recorded = new RecordedReading(store.db);
   }
@@ -130,45 +129,46 @@ class DryRunSink implements SessionSink {
   private readonly recorded: RecordedReading | null = null;
 
   constructor(
-    private readonly db: Database.Database | null,
+    private readonly db: OwnedDatabase | null,
     private readonly path: string,
+    private readonly runtime: Runtime,
   ) {
     if (db === null) return;
     try {
       this.ledger = KoreaderImportLedger.ifPresent(db);
-      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+      const tables = tableNames(db);
       if (['pending_sessions', 'historical_sessions', 'book_cache', 'bls_book_hashes'].every((t) => tables.includes(t))) {
         this.recorded = new RecordedReading(db);
       }
     } catch (err) {
       db.close();
-      throw describeSqliteError(path, err);
+      throw storageErrorOrSelf(path, err, runtime);
     }
   }
 
-  static open(home: string): DryRunSink {
-    const path = databasePath(home);
-    if (!existsSync(path)) return new DryRunSink(null, path);
+  static open(context: AppContext): DryRunSink {
+    const { databasePath: path, runtime } = context;
+    if (!runtime.sqlite.exists(path)) return new DryRunSink(null, path, runtime);
     try {
-      return new DryRunSink(new Database(path, { readonly: true, fileMustExist: true, timeout: lockTimeoutMs() }), path);
+      return new DryRunSink(runtime.sqlite.openReadOnly(path, runtime.sqlite.busyTimeoutMs), path, runtime);
     } catch (err) {
-      throw describeSqliteError(path, err);
+      throw storageErrorOrSelf(path, err, runtime);
     }
   }
 
   take(batch: Session[]): boolean[] {
     try {
       return batch.map((session) => {
-        if (this.ledger?.covers(session)) return false;
-        return !(this.recorded?.overlaps(session) ?? false);
+        if (this.ledger !== null && this.ledger.covers(session)) return false;
+        return !(this.recorded !== null && this.recorded.overlaps(session));
       });
     } catch (err) {
-      throw describeSqliteError(this.path, err);
+      throw storageErrorOrSelf(this.path, err, this.runtime);
     }
   }
 
   close(): void {
-    if (this.db?.open) this.db.close();
+    if (this.db !== null && this.db.open) this.db.close();
   }
 }
 
@@ -183,10 +183,10 @@ function add(into: Tally, from: Tally): void {
  * checked before our database is opened, so a wrong file leaves nothing behind. Throws a
  * UserFacingError for a file that is not KOReader statistics (exit 2) or an unusable queue.
  */
-export function importKoreaderStats(home: string, file: string, options: ImportOptions): ImportReport {
-  const statistics = KoreaderStatisticsFile.open(file);
+export function importKoreaderStats(context: AppContext, file: string, options: ImportOptions): ImportReport {
+  const statistics = KoreaderStatistics.open(file, context.runtime);
   try {
-    const sink = options.dryRun ? DryRunSink.open(home) : new QueueSink(LocalStore.open(home));
+    const sink = options.dryRun ? DryRunSink.open(context) : new QueueSink(QueueStore.openFor(context));
     try {
       return runImport(statistics, sink, options);
     } finally {
@@ -197,7 +197,7 @@ export function importKoreaderStats(home: string, file: string, options: ImportO
   }
 }
 
-function runImport(statistics: KoreaderStatisticsFile, sink: SessionSink, options: ImportOptions): ImportReport {
+function runImport(statistics: KoreaderStatistics, sink: SessionSink, options: ImportOptions): ImportReport {
   const batchSize = options.batchSize ?? 1000;
   const { rows, newestInstant } = statistics.summary();
   const report: ImportReport = {

@@ -4,11 +4,13 @@
 // session. Triggers that fire together run one sync (X5). Manual Sync Only leaves only the
 // dispatcher action. It never exits because the server is down.
 import { connect } from '../app/booklore-connection.js';
+import type { AppContext } from '../app/runtime.js';
+import { syncStopNotice, syncSummary } from '../app/sync-summary.js';
 import { runSync } from '../app/run-sync.js';
-import { loadSettings, type Settings } from '../config/settings.js';
+import { loadSettings, type Settings } from '../node/settings-file.js';
 import type { SyncReport } from '../core/sync/sync-engine.js';
-import { secondsUntilNextCheck, syncSummary } from '../core/sync/sync-summary.js';
-import { LocalStore } from '../store/local-store.js';
+import { secondsUntilNextCheck } from '../core/sync/sync-summary.js';
+import { LocalStore } from '../node/sqlite/local-store.js';
 import { ResumeDetector } from './resume-detector.js';
 
 export type Trigger = 'start' | 'interval' | 'resume' | 'network' | 'new-sessions' | 'signal' | 'request' | 'check';
@@ -20,6 +22,8 @@ export interface DaemonClock {
 
 export interface DaemonOptions {
   home: string;
+  /** The application over `home` (runtime and timing). */
+  app: AppContext;
   tickMs: number;
   /** Overrides the settings' interval. */
   intervalSeconds?: number;
@@ -116,7 +120,8 @@ export class WatchDaemon {
   private async probe(settings: Settings): Promise<void> {
     this.probing = true;
     try {
-      const health = await connect(this.options.home, settings, () => {}).healthcheck();
+      const runtime = { ...this.options.app.runtime, warn: () => {} };
+      const health = await connect(runtime, settings).healthcheck();
       if (health.ok) {
         this.options.log('the server answers again');
         void this.trigger('network');
@@ -160,10 +165,11 @@ export class WatchDaemon {
     this.lastSyncWallMs = this.options.clock.wallMs();
     this.lastSeenSessionId = this.safely(() => this.maxSessionId(), this.lastSeenSessionId);
     try {
-      const result = await runSync(this.options.home, {
+      const signal = this.abort.signal;
+      const result = await runSync(this.options.app, {
         automatic: !manual,
         waitForLeaseMs: manual ? 60_000 : 0,
-        signal: this.abort.signal,
+        shouldContinue: () => !signal.aborted,
       });
       const ms = Math.round(this.options.clock.monoMs() - started);
       if (!result.ran) {
@@ -172,12 +178,11 @@ export class WatchDaemon {
       }
       const r = result.report;
       this.offline = r.stoppedBy === 'offline';
-      const stop = r.stoppedBy ? `; stopped: ${r.message}` : '';
+      const stop = syncStopNotice(r);
       const scheduled = !this.safely(() => this.settings().manualSyncOnly, false);
-      const now = Math.floor(Date.now() / 1000); // the engine's clock (run-sync)
-      const delay = scheduled ? secondsUntilNextCheck(r, now) : null;
+      const delay = scheduled ? secondsUntilNextCheck(r) : null;
       this.checkDueMonoMs = delay === null ? null : this.options.clock.monoMs() + delay * 1000;
-      this.options.log(`sync (${trigger}): ${syncSummary(r, { now, scheduled })}, ${ms} ms${stop}`);
+      this.options.log(`sync (${trigger}): ${syncSummary(r, scheduled)}, ${ms} ms${stop !== null ? `; ${stop.text}` : ''}`);
       return { ran: true, report: r };
     } catch (err) {
       this.options.log(`sync (${trigger}) failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -2,10 +2,10 @@
 // book by fingerprint (upstream BookLore, or a file BookLore rewrote: X3, X7).
 import type { Command } from 'commander';
 import { normalizeBookHash } from '../../core/session.js';
-import { loadSettings } from '../../config/settings.js';
-import { EXIT } from '../../exit-codes.js';
-import { withLocalStore } from '../../store/local-store.js';
-import { usageError } from '../../user-facing-error.js';
+import { loadSettings } from '../../node/settings-file.js';
+import { EXIT } from '../../app/exit-codes.js';
+import { withLocalStore } from '../../node/sqlite/local-store.js';
+import { usageError } from '../../app/user-facing-error.js';
 import { action } from '../action.js';
 
 function positiveIds(values: string[], name: string): number[] {

@@ -3,11 +3,12 @@
 // the refresh token of the BookLore login is kept, not the password (--store-password to keep it).
 import type { Command } from 'commander';
 import { createHash } from 'node:crypto';
-import { createBookLoreClient } from '../../booklore/create-client.js';
+import { connect } from '../../app/booklore-connection.js';
+import { nodeRuntime } from '../../node/node-runtime.js';
 import { normalizeServerUrl } from '../../core/booklore/server-url.js';
-import { loadSettingsForRepair, saveSettings, settingsPath, type Settings } from '../../config/settings.js';
-import { EXIT } from '../../exit-codes.js';
-import { UserFacingError, usageError } from '../../user-facing-error.js';
+import { loadSettingsForRepair, saveSettings, settingsPath, type Settings } from '../../node/settings-file.js';
+import { EXIT } from '../../app/exit-codes.js';
+import { UserFacingError, usageError } from '../../app/user-facing-error.js';
 import { action } from '../action.js';
 import type { CommandContext } from '../context.js';
 import { readSecret } from '../prompt-secret.js';
@@ -131,7 +132,9 @@ async function configure(ctx: CommandContext, o: ConfigureOptions): Promise<0 | 
     delete next.refreshToken;
     delete next.password;
     if (o.storePassword) next.password = password;
-    const client = createBookLoreClient(next.server, { mode: next.auth, username, password }, { timeoutMs: next.timeoutSeconds * 1000, insecureTls: next.insecureTls });
+    // Tokens are saved with the rest of `next` below; the TLS opt-out is warned about once, below.
+    const runtime = { ...nodeRuntime(ctx.home), settings: { load: () => next, saveTokens: () => {} }, warn: () => {} };
+    const client = connect(runtime, { ...next, username, password });
     const login = await client.logIn(username, password);
     if (login.ok) {
       next.accessToken = login.tokens.accessToken;

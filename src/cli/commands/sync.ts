@@ -1,11 +1,10 @@
 // `sync`: Sync Now. Resolve books, upload, report; exit 0 only when nothing is left to upload.
 import type { Command } from 'commander';
 import { runSync } from '../../app/run-sync.js';
-import { formatIsoUtc } from '../../core/iso-time.js';
+import { syncJson, syncStopNotice, syncSummary } from '../../app/sync-summary.js';
 import type { SyncReport } from '../../core/sync/sync-engine.js';
-import { syncSummary as summaryInWords } from '../../core/sync/sync-summary.js';
-import { EXIT, type ExitCode } from '../../exit-codes.js';
-import { UserFacingError, usageError } from '../../user-facing-error.js';
+import { EXIT, type ExitCode } from '../../app/exit-codes.js';
+import { UserFacingError, usageError } from '../../app/user-facing-error.js';
 import { action } from '../action.js';
 import type { CommandContext } from '../context.js';
 import { progressBar } from '../progress-bar.js';
@@ -17,29 +16,6 @@ interface SyncOptions {
   viaDaemon?: boolean;
 }
 
-/** The core's summary, worded for a command: the user syncs again (nothing is scheduled). */
-export function syncSummary(report: SyncReport): string {
-  return summaryInWords(report, { now: Math.floor(Date.now() / 1000), scheduled: false });
-}
-
-export function syncJson(report: SyncReport) {
-  return {
-    uploaded: report.uploaded,
-    pending: report.pending,
-    resolved: report.resolved,
-    failed: report.failed,
-    parked: report.parked,
-    reconciled: report.reconciled,
-    unknown: report.unknown,
-    /** When the sessions whose answer was lost can next be settled (ISO-8601 UTC), or null. */
-    nextCheckAt: report.nextCheckAt === null ? null : formatIsoUtc(report.nextCheckAt),
-    skippedBackoff: report.skippedBackoff,
-    duplicatesDropped: report.duplicatesDropped,
-    stoppedBy: report.stoppedBy,
-    message: report.message,
-  };
-}
-
 export function exitCodeFor(report: SyncReport): ExitCode {
   if (report.stoppedBy === 'auth') return EXIT.credentials;
   return report.pending === 0 ? EXIT.ok : EXIT.stillQueued;
@@ -49,7 +25,7 @@ export async function syncNow(ctx: CommandContext, automatic: boolean, waitMs: n
   const bar = progressBar(ctx, 'Uploading', 200);
   let result;
   try {
-    result = await runSync(ctx.home, {
+    result = await runSync(ctx.app, {
       automatic,
       waitForLeaseMs: waitMs,
       events: { progress: (done, total) => bar.update(done, total), log: (line) => ctx.info(line) },
@@ -65,9 +41,8 @@ export async function syncNow(ctx: CommandContext, automatic: boolean, waitMs: n
   }
   const { report } = result;
   ctx.emitJson(syncJson(report));
-  if (report.stoppedBy === 'auth') ctx.warn(`${report.message}; the queue is kept`);
-  else if (report.stoppedBy === 'offline') ctx.info(`not synced: ${report.message}; sessions stay queued`);
-  else if (report.stoppedBy) ctx.info(`stopped: ${report.message}`);
+  const notice = syncStopNotice(report);
+  if (notice !== null) (notice.problem ? ctx.warn(notice.text) : ctx.info(notice.text));
   ctx.print(syncSummary(report));
   return exitCodeFor(report);
 }

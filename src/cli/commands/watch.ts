@@ -3,14 +3,14 @@ import type { Command } from 'commander';
 import { readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { NotConfiguredError } from '../../app/booklore-connection.js';
-import { loadSettings } from '../../config/settings.js';
+import { loadSettings } from '../../node/settings-file.js';
 import { formatIsoUtc } from '../../core/iso-time.js';
 import { listenControl, socketPath, socketUsable } from '../../daemon/control-socket.js';
 import { WatchDaemon, type DaemonClock } from '../../daemon/watch-daemon.js';
-import { EXIT } from '../../exit-codes.js';
-import { UserFacingError, usageError } from '../../user-facing-error.js';
+import { EXIT } from '../../app/exit-codes.js';
+import { UserFacingError, usageError } from '../../app/user-facing-error.js';
 import { action } from '../action.js';
-import { syncJson } from './sync.js';
+import { syncJson } from '../../app/sync-summary.js';
 
 /**
  * The wall clock, shifted by the seconds in $BOOKLORE_SYNC_TEST_WALL_OFFSET_FILE when set: tests
@@ -47,10 +47,11 @@ export function registerWatch(program: Command): void {
         const interval = positive('--interval', options.interval, 1);
         const tick = positive('--tick', options.tick, 0.05)!;
         const settings = loadSettings(ctx.home);
-        if (!settings.server) throw new NotConfiguredError();
+        if (!settings.server) throw new NotConfiguredError(ctx.app.runtime.wording.notConfigured);
         const log = (line: string) => process.stdout.write(`${formatIsoUtc(Math.floor(Date.now() / 1000))} ${line}\n`);
         const daemon = new WatchDaemon({
           home: ctx.home,
+          app: ctx.app,
           tickMs: tick * 1000,
           intervalSeconds: interval,
           resumeThresholdMs: Math.max(30_000, tick * 3000),

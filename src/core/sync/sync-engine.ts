@@ -73,6 +73,8 @@ export interface SyncReport {
    * at once for answers lost in this sync, else when their grace ends.
    */
   nextCheckAt: number | null;
+  /** The same, as seconds from the end of this sync (0: at once). */
+  nextCheckInSeconds: number | null;
   /** Sessions re-sent without checking, because this account cannot list sessions. */
   resentUnverified: number;
   duplicatesDropped: number;
@@ -112,7 +114,7 @@ export class SyncEngine {
   ) {
     this.options = { ...DEFAULT_SYNC_OPTIONS, ...options };
     this.report = {
-      uploaded: 0, resolved: 0, failed: 0, parked: 0, reconciled: 0, unknown: 0, nextCheckAt: null, resentUnverified: 0,
+      uploaded: 0, resolved: 0, failed: 0, parked: 0, reconciled: 0, unknown: 0, nextCheckAt: null, nextCheckInSeconds: null, resentUnverified: 0,
       duplicatesDropped: 0, skippedBackoff: 0, unresolved: 0, pending: 0, stoppedBy: null, message: null,
       batchUpload: null, hashLookup: null,
     };
@@ -127,7 +129,12 @@ export class SyncEngine {
     }
     this.report.pending = store.pendingCount();
     this.report.unknown = store.inFlightCount();
-    if (this.report.unknown > 0) this.report.nextCheckAt = this.nextCheckAt();
+    if (this.report.unknown > 0) {
+      const at = this.nextCheckAt();
+      const now = this.deps.now();
+      this.report.nextCheckAt = at;
+      this.report.nextCheckInSeconds = at === null ? null : at > now ? at - now : 0;
+    }
     this.report.batchUpload = this.capabilities.batchUpload;
     this.report.hashLookup = this.capabilities.hashLookup;
     return this.report;
@@ -175,13 +182,21 @@ export class SyncEngine {
   }
 
   /**
+   * The grace in the engine's whole-second clock: a reading of `now()` may lag the real moment by
+   * up to a second, so one more second makes the real wait at least the grace, never less.
+   */
+  private wholeSecondGrace(): number {
+    return this.options.reconcileGraceSeconds + 1;
+  }
+
+  /**
    * X1: sessions sent without a known answer are looked for on the server at once, so an answer
    * lost after the server stored the request is settled by the next sync. One not found is re-sent
    * only when the check began after its grace: before then the server may still be storing it.
    */
   private async reconcileInFlight(): Promise<boolean> {
     const { store, api, now } = this.deps;
-    for (const group of store.inFlight(this.options.reconcileGraceSeconds)) {
+    for (const group of store.inFlight(this.wholeSecondGrace())) {
       if (!api.canListSessions) {
         // Only KOReader headers: BookLore lists sessions to JWT users only (§2.2), so we cannot check.
         const due = group.sessions.filter((s) => s.resendAfter <= now()).map((s) => s.id);
@@ -250,7 +265,7 @@ export class SyncEngine {
   /** When a check can next settle what is still in flight: at once if not looked for in this sync. */
   private nextCheckAt(): number | null {
     const now = this.deps.now();
-    const grace = this.options.reconcileGraceSeconds;
+    const grace = this.wholeSecondGrace();
     let next: number | null = null;
     for (const group of this.deps.store.inFlight(grace)) {
       for (const s of group.sessions) {
@@ -494,7 +509,7 @@ export class SyncEngine {
         store.noteUnknown(
           ids,
           `outcome unknown (${failure.message}); will check the server before re-sending`,
-          failure.answered ? now() : now() + this.options.reconcileGraceSeconds,
+          failure.answered ? now() : now() + this.wholeSecondGrace(),
         );
         this.advance(ids.length);
         return 'book-failed';

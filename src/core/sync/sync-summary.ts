@@ -5,8 +5,6 @@
 import type { SyncReport } from './sync-engine.js';
 
 export interface SummaryOptions {
-  /** Epoch seconds, on the engine's clock. */
-  now: number;
   /** The caller checks again by itself when the report says (daemon, plugin); else the user must sync. */
   scheduled: boolean;
 }
@@ -21,9 +19,9 @@ export interface SummaryPart {
  * Seconds until the caller should check the server for sessions whose answer was lost (0: at
  * once), or null when there is nothing to check or the sync stopped (offline, credentials…).
  */
-export function secondsUntilNextCheck(report: SyncReport, now: number): number | null {
-  if (report.unknown === 0 || report.nextCheckAt === null || report.stoppedBy !== null) return null;
-  return report.nextCheckAt > now ? report.nextCheckAt - now : 0;
+export function secondsUntilNextCheck(report: SyncReport): number | null {
+  if (report.unknown === 0 || report.nextCheckInSeconds === null || report.stoppedBy !== null) return null;
+  return report.nextCheckInSeconds;
 }
 
 function sessions(count: number): string {
@@ -32,7 +30,7 @@ function sessions(count: number): string {
 
 /** What happens next to sessions sent without an answer: true for the caller's schedule and for what the user may do. */
 function nextCheckWords(report: SyncReport, options: SummaryOptions): string {
-  const delay = secondsUntilNextCheck(report, options.now);
+  const delay = secondsUntilNextCheck(report);
   if (delay === null) return 'the next sync checks the server for them before sending anything again';
   if (options.scheduled) return delay === 0 ? 'checking the server for them in a moment' : `checking the server again in ${delay} s`;
   return delay === 0 ? 'sync again to check the server for them' : `sync again in ${delay} s to settle them`;

@@ -1,6 +1,6 @@
 // The answer-shapes port (src/core/booklore/answer-shapes.ts) with the zod schemas of schemas.ts:
 // a value that does not match is null, never a success (X3).
-import type { AnswerShapes, BookSummary } from '../core/booklore/answer-shapes.js';
+import type { AnswerShapes, BookSummary } from '../../core/booklore/answer-shapes.js';
 import { BatchResponse, Book, BookList, ErrorResponse, Healthcheck, KoreaderAuth, LoginResponse, SessionPage } from './schemas.js';
 
 type Schema<T> = { safeParse(value: unknown): { success: true; data: T } | { success: false } };

@@ -1,5 +1,5 @@
 import type { Agent } from 'undici';
-import type { HttpPort, HttpRequest, HttpResult, TransportFailure } from '../core/booklore/http-port.js';
+import type { HttpPort, HttpRequest, HttpResult, TransportFailure } from '../../core/booklore/http-port.js';
 
 // The HTTP port (src/core/booklore/http-port.ts) over the built-in fetch (undici), with a timeout
 // on every request and failures sorted by what they mean for the data: never reached the server

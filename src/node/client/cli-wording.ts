@@ -1,7 +1,14 @@
 // What the BookLore client tells a command-line user to do: the `booklore-sync configure` to run.
-import type { ClientWording } from '../core/booklore/client-wording.js';
+import type { AppWording } from '../../app/runtime.js';
 
-export const CLI_WORDING: ClientWording = {
+export const CLI_WORDING: AppWording = {
+  notConfigured: 'no BookLore server is configured; run `booklore-sync configure --server URL --username NAME` first',
+  noLogin: 'no login is configured; run `booklore-sync configure --username NAME` (and/or --koreader-username)',
+  orElsewhere: ' or choose another --home',
+  lockWaitHint: ' (wait time: $BOOKLORE_SYNC_LOCK_TIMEOUT_MS)',
+  attachByHand: 'need `booklore-sync attach --hash H --book-id N`',
+  addBookLoreAccount: 'add --username for exactly-once uploads',
+  snapshotSpace: 'free some space in the temporary directory or point TMPDIR elsewhere',
   noKoreaderAccount: 'no KOReader login configured; run `booklore-sync configure --koreader-username NAME`',
   noBookLoreAccount: 'no BookLore login configured; run `booklore-sync configure --username NAME`',
   loginExpiredWithoutPassword: 'the saved BookLore login has expired and no password is saved; run `booklore-sync configure` again to log in',

@@ -1,5 +1,5 @@
 // The JSON port (src/core/booklore/json-port.ts) over JavaScript's JSON.
-import type { JsonParse, JsonPort } from '../core/booklore/json-port.js';
+import type { JsonParse, JsonPort } from '../../core/booklore/json-port.js';
 
 export const nodeJson: JsonPort = {
   parse(text: string): JsonParse {

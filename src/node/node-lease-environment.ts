@@ -1,7 +1,7 @@
 // The sync lease's environment in Node (the KOReader plugin's is koplugin/src/process-info.ts).
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import type { LeaseEnvironment } from './sync-lease.js';
+import type { LeaseEnvironment } from '../store/sync-lease.js';
 
 /** Whether a process of this machine still runs (EPERM: it does, as another user). */
 export function processAlive(pid: number): boolean {

@@ -4,7 +4,7 @@ import { chmodSync, closeSync, fsyncSync, openSync, readFileSync, renameSync, st
 import { join } from 'node:path';
 import { z } from 'zod';
 import { DEFAULT_DETECTION_RULES } from '../core/detection-rules.js';
-import { UserFacingError } from '../user-facing-error.js';
+import { UserFacingError } from '../app/user-facing-error.js';
 
 export const SETTINGS_FILE = 'config.json';
 
