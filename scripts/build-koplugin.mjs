@@ -34,7 +34,7 @@ function inputFiles() {
       else if (/\.(ts|lua)$/.test(entry.name)) files.push(path);
     }
   };
-  for (const dir of ['src/core', 'src/store', 'koplugin/src', 'koplugin/lua']) walk(join(ROOT, dir));
+  for (const dir of ['src/core', 'src/store', 'src/app', 'koplugin/src', 'koplugin/lua']) walk(join(ROOT, dir));
   return files.sort();
 }
 

@@ -12,6 +12,7 @@ import { saveSettings, SettingsSchema } from '../src/node/settings-file.js';
 import { formatIsoUtc } from '../src/core/iso-time.js';
 import { validateSession } from '../src/core/session.js';
 import { LocalStore } from '../src/node/sqlite/local-store.js';
+import { passReconcileGrace } from './helpers/sync-fixture.js';
 import { start, type FaultRule, type Profile, type TestServer } from '../src/testserver/index.js';
 
 // Short waits: a 1 s request timeout, and a lost answer is checked no sooner than 1 s later. The
@@ -53,7 +54,7 @@ const PHASES: Phase[] = [
       server.admin.addFaults({ rules: [{ action: 'drop-after-commit', path: '/api/v1/reading-sessions/batch', count: 2 }] });
       await runSync(app(home), { automatic: false, waitForLeaseMs: 5000 });
       server.admin.clearFaults();
-      await new Promise((r) => setTimeout(r, 1100));
+      assert.ok(passReconcileGrace(home) > 0, 'sessions wait for the check on the server');
     },
   },
   {

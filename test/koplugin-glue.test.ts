@@ -11,6 +11,7 @@ import { before, test } from 'node:test';
 import { DEFAULT_SEED, seedBookBytes, start } from '../src/testserver/index.js';
 import { tempDir } from './helpers/cli.js';
 import { ensurePluginBuilt, GLUE, luaUnavailable, PLUGIN_DIR, run } from './helpers/koplugin.js';
+import { readingRun, writeKoreaderStatistics } from './helpers/koreader-stats-db.js';
 
 const unavailable = luaUnavailable();
 const skip = unavailable?.skip ? unavailable.reason : false;
@@ -34,6 +35,13 @@ test('KOReader glue: events, menu, dispatcher action and module loading (koplugi
     writeFileSync(join(dir.path, 'booklore-sync-plugin.lua'), 'return {}\n', { mode: 0o644 });
     const twoMinutesAgo = Date.now() / 1000 - 120;
     utimesSync(join(dir.path, 'booklore-sync-plugin.lua'), twoMinutesAgo, twoMinutesAgo);
+    // KOReader's own statistics in its settings folder, for Import Reading History: three sittings of
+    // Pride and Prejudice, the last of which may still grow (left for later).
+    const day = Date.UTC(2025, 10, 1) / 1000;
+    writeKoreaderStatistics(join(dir.path, 'statistics.sqlite3'), {
+      books: [{ id: 1, title: 'Pride and Prejudice', md5: 'f0a672838b6f07f2e74b8bd01aec4434', pages: 300 }],
+      rows: [0, 1, 2].flatMap((d) => readingRun(1, { start: day + d * 86_400, firstPage: 1 + d * 10, pages: 5, secondsPerPage: 60, totalPages: 300 })),
+    });
     const book = join(dir.path, 'Pride and Prejudice.epub');
     writeFileSync(book, seedBookBytes(1));
     const result = await run('luajit', [GLUE, PLUGIN_DIR, dir.path, server.url, book]);

@@ -339,8 +339,8 @@ test('lua: KOReader login only (fork): uploads with x-auth headers', { skip }, a
     assertExactlyOnce(f.server, expectedOf(sessions, 1));
     const check = await f.lua('testConnection');
     assert.equal(check.json.ok, true);
-    assert.match(check.json.lines.join('\n'), /KOReader account: OK/);
-    assert.match(check.json.lines.join('\n'), /only a KOReader account is set up: .*may be duplicated/);
+    assert.match(check.json.lines.join('\n'), /KOReader login: +ok/);
+    assert.match(check.json.lines.join('\n'), /only a KOReader login is configured: .*may be duplicated/);
   });
 });
 

@@ -60,7 +60,8 @@ test('Manual Sync Only: no automatic sync; SIGUSR1 and `sync --via-daemon` (the 
       await daemon.waitFor(/watching .*Manual Sync Only/);
       // interval, new sessions and start triggers all stay quiet
       assert.equal((await f.cli(['record', '--no-sync', '--book-id', '2', '--start', '2026-05-01T10:00:00Z', '--end', '2026-05-01T10:40:00Z'])).code, 0);
-      await new Promise((r) => setTimeout(r, 2000));
+      // the daemon has seen the new session, where it would otherwise sync, and said why it did not
+      await daemon.waitFor(/new sessions queued; Manual Sync Only is on/);
       assert.equal(f.server.admin.sessionCount(), 0, 'no automatic sync under Manual Sync Only');
       assert.doesNotMatch(daemon.output(), /sync \(/);
 
@@ -125,7 +126,7 @@ test('network regain: after failed syncs it probes cheaply and syncs as soon as 
     f.enqueue(sessionsFor(BOOKS.pride, 3));
     const daemon = startDaemon(f, ['--interval', '3600']);
     try {
-      await daemon.waitFor(/sync \(start\): 0 uploaded.*stopped: server unreachable/);
+      await daemon.waitFor(/sync \(start\): 0 uploaded.*not synced: server unreachable/);
       await new Promise((r) => setTimeout(r, 600));
       await f.server.goOnline();
       await daemon.waitFor(/the server answers again/);

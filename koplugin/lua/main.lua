@@ -306,6 +306,25 @@ function BookLoreSync:confirmClearPending()
     })
 end
 
+--- Import reading history: KOReader's own statistics (statistics.sqlite3 in the settings folder)
+--- become queued sessions, with the rules and the ledger of `booklore-sync import-koreader-stats`.
+function BookLoreSync:importHistory()
+    local ok, preview = guarded("reading KOReader's statistics", function() return getApp():importHistory(nil, true) end)
+    if not ok then return end
+    if not preview.ok or preview.report.queued == 0 then
+        notify("BookLore Sync: " .. (preview.ok and _("no new reading to import.") or preview.message), 3)
+        return
+    end
+    UIManager:show(ConfirmBox:new{
+        text = string.format(_("Queue %d session(s) of past reading from KOReader's statistics for upload to BookLore?"), preview.report.queued),
+        ok_text = _("Import"),
+        ok_callback = function()
+            local done, result = guarded("importing the reading history", function() return getApp():importHistory(nil, false) end)
+            if done then notify("BookLore Sync: " .. result.message, 3) end
+        end,
+    })
+end
+
 function BookLoreSync:retryParked()
     local ok, count = guarded("retrying parked sessions", function() return getApp():retryParked() end)
     if ok then notify(string.format(_("BookLore Sync: %d parked session(s) back in the queue."), count), 2) end
@@ -436,6 +455,7 @@ function BookLoreSync:addToMainMenu(menu_items)
                             { text = _("View History"), keep_menu_open = true, callback = function() self:showHistory() end },
                             { text = _("Retry Parked Sessions"), keep_menu_open = true, callback = function() self:retryParked() end },
                             { text = _("Clear Pending"), keep_menu_open = true, callback = function() self:confirmClearPending() end },
+                            { text = _("Import Reading History"), keep_menu_open = true, callback = function() self:importHistory() end },
                         },
                     },
                     {

@@ -4,7 +4,9 @@
 import { fingerprintSamples } from '../../src/core/fingerprint-plan.js';
 import { luaRequire, type Sha2 } from './lua-libs.js';
 
-export type FingerprintResult = { ok: true; hash: string } | { ok: false; problem: string };
+import type { FingerprintResult } from '../../src/app/runtime.js';
+
+export type { FingerprintResult };
 
 export function partialMd5OfFile(path: string): FingerprintResult {
   const [file, openError] = io.open(path, 'rb');

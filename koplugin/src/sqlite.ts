@@ -194,9 +194,9 @@ export class Database implements SqlDatabase {
 
   constructor(private readonly conn: SqliteConnection) {}
 
-  static open(path: string, busyTimeoutMs: number): Database {
+  static open(path: string, busyTimeoutMs: number, mode: 'ro' | 'rw' | 'rwc' = 'rwc'): Database {
     const sqlite = luaRequire<Ljsqlite3>('lua-ljsqlite3/init');
-    const conn = sqlite.open(path, 'rwc');
+    const conn = sqlite.open(path, mode);
     conn.set_busy_timeout(busyTimeoutMs);
     return new Database(conn);
   }

@@ -205,7 +205,7 @@ check("Test Connection reports the server, both logins and what the server can d
     menuItem("Settings", "Test Connection").callback()
     local viewer = state.lastShown("TextViewer")
     assert(viewer, "report shown")
-    for _, expected in ipairs({ "Reachable: BookLore", "KOReader account: OK", "BookLore account: OK", "Batch upload: yes", "Book lookup by fingerprint: yes" }) do
+    for _, expected in ipairs({ "reachable, BookLore", "KOReader login:   ok", "BookLore login:   ok", "batch upload:     yes", "hash lookup:      yes" }) do
         assert(viewer.text:find(expected, 1, true), expected .. " in:\n" .. viewer.text)
     end
 end)
@@ -442,6 +442,25 @@ check("secrets never reach the log", function()
     for _, secret in ipairs(secrets) do
         assert(not logged:find(secret, 1, true), "a secret in the log")
     end
+end)
+
+check("Import Reading History: KOReader's statistics become queued sessions once, after a confirmation naming the count", function()
+    state.online = false
+    local before = pendingCount()
+    menuItem("Settings", "Manage Sessions", "Import Reading History").callback()
+    local confirm = state.lastShown("ConfirmBox")
+    assert(confirm, "a confirmation first")
+    assert(confirm.text:find("Queue 2 session(s) of past reading", 1, true), confirm.text)
+    eq(pendingCount(), before, "nothing queued before OK")
+    confirm.ok_callback()
+    eq(pendingCount(), before + 2)
+    assert(state.lastShown("InfoMessage").text:find("queued 2 session(s) from 1 book(s)", 1, true), state.lastShown("InfoMessage").text)
+    menuItem("Settings", "Manage Sessions", "Import Reading History").callback()
+    assert(state.lastShown("InfoMessage").text:find("no new reading to import", 1, true), state.lastShown("InfoMessage").text)
+    eq(pendingCount(), before + 2, "imported once")
+    menuItem("Settings", "Manage Sessions", "Clear Pending").callback()
+    state.lastShown("ConfirmBox").ok_callback()
+    state.online = true
 end)
 
 check("every module the plugin requires is a KOReader module, a library KOReader ships, or its own bundle", function()

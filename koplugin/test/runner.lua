@@ -142,6 +142,18 @@ function commands.clear()
   emit({ removed = app:clearPending() })
 end
 
+function commands.importHistory()
+  local result = app:importHistory(options.path, options.dryRun == true)
+  local r = result.report
+  emit({
+    ok = result.ok, message = result.message,
+    report = r and {
+      rows = r.rows, books = r.books, sessions = r.sessions, queued = r.queued, skipped = r.skipped, open = r.open,
+      alreadyImported = r.alreadyImported, withoutMd5 = r.withoutMd5, invalid = r.invalid, notMovedForward = r.notMovedForward,
+    } or nil,
+  })
+end
+
 function commands.testConnection()
   local report = app:testConnection()
   emit({ ok = report.ok, lines = json_out.array(report.lines), log = json_out.array(log_lines) })

@@ -71,7 +71,7 @@ function checkIntact(db: SqlDatabase, path: string): void {
   const problems = db.prepare('PRAGMA quick_check(1)').pluck().get();
   if (problems !== 'ok') {
     throw badStatisticsInput(
-      `${path} is damaged (SQLITE_CORRUPT: ${`${problems}`}); nothing was imported. Repair a copy with \`sqlite3 ${path} .recover | sqlite3 repaired.sqlite3\` and import that`,
+      `${path} is damaged (SQLITE_CORRUPT); nothing was imported. Repair a copy with \`sqlite3 ${path} .recover | sqlite3 repaired.sqlite3\` and import that`,
     );
   }
 }

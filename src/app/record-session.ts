@@ -5,6 +5,7 @@ import { bookTypeForFile, titleFromPath } from '../core/book-type-from-file.js';
 import { checkDetectionRules, type DetectionRules } from '../core/detection-rules.js';
 import { validateSession, type FieldError, type Session, type SessionInput } from '../core/session.js';
 import type { QueueStore } from './queue-store.js';
+import type { Runtime } from './runtime.js';
 
 export type RecordRequest = Omit<SessionInput, 'bookHash'> & {
   /** A book file (absolute path) to fingerprint; exclusive with bookHash. */
@@ -26,13 +27,13 @@ export class InvalidSessionError extends Error {
   }
 }
 
-function fromBookFile(store: QueueStore, path: string, request: RecordRequest): Pick<SessionInput, 'bookHash' | 'bookType' | 'bookTitle'> {
+function fromBookFile(runtime: Runtime, path: string, request: RecordRequest): Pick<SessionInput, 'bookHash' | 'bookType' | 'bookTitle'> {
   if (request.bookHash !== null && request.bookHash !== undefined && request.bookHash !== '') {
     throw new InvalidSessionError([{ field: 'book', message: 'give either a book file or a hash, not both (the file gives the hash)' }]);
   }
   let bookHash = request.knownFileHash ?? null;
   if (bookHash === null) {
-    const fingerprint = store.runtime.fingerprint(path);
+    const fingerprint = runtime.fingerprint(path);
     if (!fingerprint.ok) throw new InvalidSessionError([{ field: 'bookFile', message: fingerprint.problem }]);
     bookHash = fingerprint.hash;
   }
@@ -45,17 +46,28 @@ function fromBookFile(store: QueueStore, path: string, request: RecordRequest): 
   return { bookHash, bookType, bookTitle: request.bookTitle ?? titleFromPath(path) };
 }
 
-/** Validates, applies the detection rules and queues; throws InvalidSessionError for a session that breaks a rule. */
-export function recordSession(store: QueueStore, request: RecordRequest, rules: DetectionRules): RecordOutcome {
+export type PreparedSession = { counts: true; session: Session; bookPath: string | null } | { counts: false; reason: string };
+
+/**
+ * Fingerprints the book file if given, validates and applies the detection rules: everything but
+ * the write, so a caller whose queue is unavailable can keep the session and queue it later.
+ * Throws InvalidSessionError for a session that breaks a rule.
+ */
+export function prepareSession(runtime: Runtime, request: RecordRequest, rules: DetectionRules): PreparedSession {
   const bookPath = request.bookPath ?? null;
-  const input: SessionInput = { ...request, ...(bookPath !== null ? fromBookFile(store, bookPath, request) : {}) };
+  const input: SessionInput = { ...request, ...(bookPath !== null ? fromBookFile(runtime, bookPath, request) : {}) };
   const validation = validateSession(input);
   if (!validation.ok) throw new InvalidSessionError(validation.errors);
-  const session = validation.session;
+  const verdict = checkDetectionRules(validation.session, rules);
+  if (!verdict.counts) return { counts: false, reason: verdict.reason };
+  return { counts: true, session: validation.session, bookPath };
+}
 
-  const verdict = checkDetectionRules(session, rules);
-  if (!verdict.counts) return { queued: false, kind: 'not-a-session', reason: verdict.reason };
-  return queueCounted(store, session, bookPath);
+/** Validates, applies the detection rules and queues; throws InvalidSessionError for a session that breaks a rule. */
+export function recordSession(store: QueueStore, request: RecordRequest, rules: DetectionRules): RecordOutcome {
+  const prepared = prepareSession(store.runtime, request, rules);
+  if (!prepared.counts) return { queued: false, kind: 'not-a-session', reason: prepared.reason };
+  return queueCounted(store, prepared.session, prepared.bookPath);
 }
 
 /** Queues a session that passed the rules: one transaction with the file's fingerprint and a known book id. */

@@ -74,6 +74,14 @@ export class WatchDaemon {
     return (this.store!.db.prepare('SELECT COALESCE(MAX(id), 0) FROM pending_sessions').pluck().get() as number) ?? 0;
   }
 
+  /** Under Manual Sync Only new sessions wait for Sync Now: said once per batch seen, so the log shows why nothing synced. */
+  private noteNewSessionsWithoutSyncing(): void {
+    const newest = this.safely(() => this.maxSessionId(), this.lastSeenSessionId);
+    if (newest <= this.lastSeenSessionId) return;
+    this.lastSeenSessionId = newest;
+    this.options.log('new sessions queued; Manual Sync Only is on: they wait for Sync Now');
+  }
+
   private async tick(): Promise<void> {
     const { clock } = this.options;
     let settings: Settings;
@@ -84,7 +92,11 @@ export class WatchDaemon {
       return;
     }
     const resumed = this.detector.observe(clock.wallMs(), clock.monoMs());
-    if (settings.manualSyncOnly || this.abort.signal.aborted) return;
+    if (this.abort.signal.aborted) return;
+    if (settings.manualSyncOnly) {
+      this.noteNewSessionsWithoutSyncing();
+      return;
+    }
     if (resumed) {
       void this.trigger('resume');
       return;
