@@ -2,72 +2,31 @@
 // events, menu items and dispatcher action. The use cases are the application layer's (src/app),
 // the same code the Node tool runs; this file maps the plugin's settings and triggers onto them
 // and words their answers for KOReader's messages.
-import { connect } from '../../src/app/booklore-connection.js';
-import { importKoreaderStats, type ImportReport } from '../../src/app/import-koreader-stats.js';
+import { importKoreaderStats } from '../../src/app/import-koreader-stats.js';
 import { queueDetails, historyLines, type QueueDetails } from '../../src/app/queue-inspection.js';
 import { QueueStore } from '../../src/app/queue-store.js';
 import { runSync } from '../../src/app/run-sync.js';
 import type { AppContext, Runtime } from '../../src/app/runtime.js';
-import { storageErrorOrSelf } from '../../src/app/storage-errors.js';
 import { syncStopNotice, syncSummary } from '../../src/app/sync-summary.js';
+import { secondsUntilNextCheck } from '../../src/core/sync/sync-summary.js';
 import { connectionLines, testConnection } from '../../src/app/test-connection.js';
-import { UserFacingError } from '../../src/app/user-facing-error.js';
 import { PLUGIN_SESSION_GAP_SECONDS } from '../../src/core/page-stat-sessions.js';
 import { describeErrors, validateSession, type SessionInput } from '../../src/core/session.js';
-import type { SyncReport } from '../../src/core/sync/sync-engine.js';
-import { secondsUntilNextCheck } from '../../src/core/sync/sync-summary.js';
 import type { DetectionRules } from '../../src/core/detection-rules.js';
 import { historyToJson, pendingToJson } from '../../src/store/session-rows.js';
 import { DATABASE_FILE } from '../../src/app/queue-database.js';
+import { normalizeServerUrl } from '../../src/core/booklore/server-url.js';
+import { describeError } from './error-sentences.js';
+import { isAutomatic, type AppOptions, type ImportResult, type SyncResult, type Trigger } from './app-options.js';
 import { koreaderRuntime, type LogLevel } from './koreader-runtime.js';
+import { checkServerAnswers, type Reachability } from './reachability.js';
 import { PluginSettings, type PluginSettingsValues, type SettingsStore } from './plugin-settings.js';
 import { ReadingSessions, type OpenDocument, type Position, type SessionEndOutcome } from './reading-session.js';
 import { settledValue } from './settled-value.js';
+import { setBookloreAccount } from './booklore-account.js';
 
 export type { LogLevel, SettingsStore, OpenDocument, Position };
-
-export interface AppOptions {
-  /** KOReader's settings folder (DataStorage:getSettingsDir()): booklore-sync.sqlite lives there. */
-  settingsDir: string;
-  settings: SettingsStore;
-  /** Device:canUseWAL(); WAL otherwise (as the Node tool). */
-  wal?: boolean;
-  /** KOReader's CA bundle (data/ca-bundle.crt) for https servers. */
-  caFile?: string | null;
-  log?: (this: void, level: LogLevel, message: string) => void;
-  // For tests and benchmarks:
-  now?: (this: void) => number;
-  random?: (this: void) => number;
-  reconcileGraceSeconds?: number;
-  backoffBaseSeconds?: number;
-  concurrency?: number;
-  /** How long a sync waits for another program's sync on the same file (default 2 s). */
-  leaseWaitSeconds?: number;
-}
-
-/** 'check': the later check main.lua schedules after a lost answer (automatic). */
-export type Trigger = 'session-end' | 'resume' | 'network' | 'sync-now' | 'dispatcher' | 'check';
-
-export interface SyncResult {
-  ran: boolean;
-  /** One line for an InfoMessage. */
-  message: string;
-  /** Something the user has to act on (credentials, a server that is not BookLore …). */
-  problem: boolean;
-  report: SyncReport | null;
-  /** Sessions whose answer was lost: check the server again (a 'check' sync) in this many seconds. */
-  nextCheckInSeconds?: number | null;
-}
-
-export interface ImportResult {
-  ok: boolean;
-  message: string;
-  report: ImportReport | null;
-}
-
-function isAutomatic(trigger: Trigger): boolean {
-  return trigger === 'session-end' || trigger === 'resume' || trigger === 'network' || trigger === 'check';
-}
+export type { AppOptions, ImportResult, SyncResult, Trigger };
 
 export class BookloreSyncApp {
   private opened: QueueStore | null = null;
@@ -136,12 +95,11 @@ export class BookloreSyncApp {
     this.opened = null;
   }
 
-  /** Any failure as one short sentence for the user (details go to the log). */
-  describe(err: unknown): string {
-    const known = storageErrorOrSelf(this.databasePath, err, this.runtime);
-    if (known instanceof UserFacingError) return known.message;
-    this.log('err', `BookLore Sync: unexpected error: ${err instanceof Error ? err.message : tostring(err)}`);
-    return 'internal error (details in the KOReader log)';
+  /** Any failure as one short sentence for the user; the details go to the log (error-sentences.ts). */
+  describe(err: unknown, what = 'the operation'): string {
+    const described = describeError(what, err, this.databasePath);
+    this.log('err', `BookLore Sync: ${what} failed: ${described.details}`);
+    return described.sentence;
   }
 
   // ── settings ────────────────────────────────────────────────────────────────────────────────
@@ -156,6 +114,10 @@ export class BookloreSyncApp {
 
   setManualSyncOnly(on: boolean): void {
     this.pluginSettings.setFlag('manualSyncOnly', on);
+  }
+
+  setSyncEnabled(on: boolean): void {
+    this.pluginSettings.setFlag('syncEnabled', on);
   }
 
   /** Accept a self-signed certificate (an explicit opt-out of certificate checks). */
@@ -175,34 +137,9 @@ export class BookloreSyncApp {
     return this.pluginSettings.setKoreaderAccount(username, password);
   }
 
-  /**
-   * BookLore account: logs in at once so only the tokens need keeping (the password too, only if
-   * "keep password" is on). Offline, the password is kept until the first successful login.
-   */
+  /** BookLore account: logged in at once so only the tokens need keeping (booklore-account.ts). */
   setBookloreAccount(username: string, password: string): { ok: boolean; message: string } {
-    const name = username.trim();
-    if (name.length === 0) {
-      this.pluginSettings.setBookloreAccount(null, null);
-      return { ok: true, message: 'BookLore account removed' };
-    }
-    const settings = this.settings();
-    if (settings.server === null) {
-      this.pluginSettings.setBookloreAccount(name, password);
-      return { ok: true, message: 'account saved; set the server, then it logs in at the next sync' };
-    }
-    this.pluginSettings.setBookloreAccount(name, null);
-    const client = connect(this.runtime, { ...settings, username: name, password, accessToken: null, refreshToken: null });
-    const outcome = settledValue(client.logIn(name, password));
-    if (outcome.ok) {
-      if (settings.keepPassword) this.pluginSettings.savePassword(password);
-      return { ok: true, message: `logged in to BookLore as ${name}; the login is kept (${settings.keepPassword ? 'with' : 'not'} the password)` };
-    }
-    if (outcome.failure.kind === 'auth') {
-      this.pluginSettings.setBookloreAccount(null, null);
-      return { ok: false, message: outcome.failure.message };
-    }
-    this.pluginSettings.savePassword(password);
-    return { ok: true, message: `account saved; could not log in now (${outcome.failure.message}), it will at the next sync` };
+    return setBookloreAccount(this.runtime, this.pluginSettings, username, password);
   }
 
   // ── sessions ────────────────────────────────────────────────────────────────────────────────
@@ -231,12 +168,27 @@ export class BookloreSyncApp {
 
   // ── sync ────────────────────────────────────────────────────────────────────────────────────
 
-  /** Whether this trigger syncs at all: automatic triggers respect Manual Sync Only (S6). */
+  /** Whether this trigger syncs at all: nothing while sync is off; automatic triggers respect Manual Sync Only (S6). */
   triggerSyncs(trigger: Trigger): boolean {
-    return !(isAutomatic(trigger) && this.settings().manualSyncOnly);
+    const settings = this.settings();
+    return settings.syncEnabled && !(isAutomatic(trigger) && settings.manualSyncOnly);
+  }
+
+  /** Whether the configured server answers its healthcheck now, with a short deadline (reachability.ts). */
+  serverReachable(): Reachability {
+    const settings = this.settings();
+    if (settings.server === null) return { reachable: false, message: 'no BookLore server is set up' };
+    return checkServerAnswers(
+      normalizeServerUrl(settings.server),
+      { timeoutSeconds: settings.timeoutSeconds, insecureTls: settings.insecureTls, caFile: this.options.caFile ?? null },
+      this.now,
+    );
   }
 
   sync(trigger: Trigger): SyncResult {
+    if (!this.settings().syncEnabled) {
+      return { ran: false, message: 'sync is off: nothing is recorded or uploaded until you turn it on (Settings → Enable Sync)', problem: false, report: null };
+    }
     if (!this.triggerSyncs(trigger)) return { ran: false, message: 'Manual Sync Only is on: sessions stay queued until Sync Now', problem: false, report: null };
     if (this.syncing) return { ran: false, message: 'a sync is already running', problem: false, report: null };
     if (this.settings().server === null) return { ran: false, message: this.runtime.wording.notConfigured, problem: true, report: null };
@@ -263,9 +215,7 @@ export class BookloreSyncApp {
       const nextCheckInSeconds = scheduled ? secondsUntilNextCheck(report) : null;
       return { ran: true, message: notice !== null ? notice.text : summary, problem: notice !== null && notice.problem, report, nextCheckInSeconds };
     } catch (err) {
-      const message = this.describe(err);
-      this.log('err', `BookLore Sync: sync failed: ${message}`);
-      return { ran: false, message, problem: true, report: null };
+      return { ran: false, message: this.describe(err, 'syncing'), problem: true, report: null };
     } finally {
       this.syncing = false;
     }

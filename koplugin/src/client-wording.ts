@@ -5,6 +5,7 @@ export const PLUGIN_WORDING: AppWording = {
   notConfigured: 'no BookLore server is set up (Settings → Server)',
   noLogin: 'No account is set up: add a BookLore account (and/or a KOReader account).',
   orElsewhere: '',
+  keepACopy: ' (keep a copy)',
   lockWaitHint: '',
   attachByHand: 'wait until a book id is attached (booklore-sync attach on a computer)',
   addBookLoreAccount: 'add a BookLore account for exactly-once uploads',

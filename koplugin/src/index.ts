@@ -8,12 +8,19 @@ import type { SyncReport } from '../../src/core/sync/sync-engine.js';
 import { syncSummary } from '../../src/core/sync/sync-summary.js';
 import { luaAnswerShapes } from './answer-shapes.js';
 import { createApp } from './app.js';
+import { describeError as describeErrorIn, type DescribedError } from './error-sentences.js';
 import { PLUGIN_WORDING } from './client-wording.js';
 import { partialMd5OfFile } from './fingerprint.js';
 import { HttpTransport } from './http.js';
 import { luaJson } from './json.js';
 
 export { createApp };
+export { combineSyncResults } from './sync-now-report.js';
+
+/** One short sentence for the screen and the whole error for the log (error-sentences.ts). */
+export function describeError(this: void, what: string, err: unknown, databasePath: string): DescribedError {
+  return describeErrorIn(what, err, databasePath);
+}
 
 /** KOReader's partial MD5 of a file, or nil and a reason. */
 export function fingerprint(this: void, path: string): LuaMultiReturn<[string | undefined, string | undefined]> {

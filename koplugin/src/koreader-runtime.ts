@@ -4,6 +4,7 @@
 import type { OwnedDatabase, Runtime, SqliteDriver, StorageFailure } from '../../src/app/runtime.js';
 import type { SettingsPort } from '../../src/app/app-settings.js';
 import { luaAnswerShapes } from './answer-shapes.js';
+import { shortErrorText } from './error-text.js';
 import { PLUGIN_WORDING } from './client-wording.js';
 import { restrictToOwner } from './file-mode.js';
 import { partialMd5OfFile } from './fingerprint.js';
@@ -39,7 +40,8 @@ export function luaStorageFailure(err: unknown): StorageFailure | null {
     case 'ioerr':
       return { kind: 'ioerr', detail };
     default: {
-      const text = `${err}`;
+      // The binding's message carries file:line and a traceback: only its first line is kept.
+      const [text] = string.gsub(shortErrorText(err), '^ljsqlite3%[%w+%]%s*', '');
       if (SCHEMA_WORDS.some((words) => string.find(text, words, 1, true)[0] !== undefined)) return { kind: 'schema', detail: text };
       return { kind: 'other', detail: text };
     }

@@ -24,6 +24,8 @@ export interface PluginSettingsValues extends AppSettings {
   username: string | null;
   password: string | null;
   keepPassword: boolean;
+  /** Off: nothing is recorded or uploaded (the original plugin's "Enable Sync"). */
+  syncEnabled: boolean;
 }
 
 /** The keys in booklore-sync's own LuaSettings file (never the original plugin's keys). */
@@ -36,6 +38,7 @@ const KEY = {
   koreaderUsername: 'koreader_username',
   koreaderKey: 'koreader_key',
   keepPassword: 'keep_booklore_password',
+  syncEnabled: 'sync_enabled',
   manualSyncOnly: 'manual_sync_only',
   detectionMode: 'session_detection_mode',
   minDuration: 'min_duration',
@@ -96,6 +99,7 @@ export class PluginSettings implements SettingsPort {
       koreaderUsername: text(s.readSetting(KEY.koreaderUsername)),
       koreaderKey: text(s.readSetting(KEY.koreaderKey)),
       keepPassword: s.readSetting(KEY.keepPassword) === true,
+      syncEnabled: s.readSetting(KEY.syncEnabled) !== false,
       manualSyncOnly: s.readSetting(KEY.manualSyncOnly) === true,
       detection: {
         mode: mode === 'pages' ? 'pages' : 'duration',
@@ -146,7 +150,7 @@ export class PluginSettings implements SettingsPort {
     return { ok: true, message: `server set to ${server}` };
   }
 
-  setFlag(name: 'manualSyncOnly' | 'insecureTls', on: boolean): void {
+  setFlag(name: 'manualSyncOnly' | 'insecureTls' | 'syncEnabled', on: boolean): void {
     this.save(KEY[name], on);
     this.flush();
   }

@@ -27,7 +27,7 @@ function classify(db: SqlDatabase): Kind {
 function failureOf(path: string, err: unknown, runtime: Runtime): unknown {
   if (err instanceof UserFacingError) return err;
   const failure = runtime.sqlite.failure(err);
-  return describeStorageFailure(path, failure ?? { kind: 'other', detail: err instanceof Error ? err.message : `${err}` }, runtime);
+  return describeStorageFailure(path, failure ?? { kind: 'other', detail: err instanceof Error ? err.message : `${err}` }, runtime.wording);
 }
 
 function refuseOthers(path: string, db: SqlDatabase, runtime: Runtime): number {

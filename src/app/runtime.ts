@@ -54,6 +54,8 @@ export interface AppWording extends ClientWording {
   noLogin: string;
   /** Appended to "move it aside": where else the user can keep the queue. */
   orElsewhere: string;
+  /** Appended to "move it aside" for a damaged queue: keep a copy, and how sessions may be recovered. */
+  keepACopy: string;
   /** Appended to the lock message: how the wait can be changed, or ''. */
   lockWaitHint: string;
   /** A server without hash lookup: how the user attaches a book id by hand. */

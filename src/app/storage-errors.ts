@@ -1,12 +1,11 @@
 // SQLite and file-system failures of the queue database, in one line the user can act on. The
 // same sentences in both runtimes; the runtime adds where else the queue can live and how to wait
 // longer for a lock.
-import type { Runtime, StorageFailure } from './runtime.js';
+import type { AppWording, Runtime, StorageFailure } from './runtime.js';
 import { UserFacingError } from './user-facing-error.js';
 
-export function describeStorageFailure(path: string, failure: StorageFailure, runtime: Runtime): UserFacingError {
+export function describeStorageFailure(path: string, failure: StorageFailure, words: AppWording): UserFacingError {
   const { kind, detail } = failure;
-  const words = runtime.wording;
   switch (kind) {
     case 'busy':
       return new UserFacingError(
@@ -14,7 +13,7 @@ export function describeStorageFailure(path: string, failure: StorageFailure, ru
       );
     case 'corrupt':
       return new UserFacingError(
-        `the queue database ${path} is damaged or is not a SQLite database (${detail}). Move it aside (keep a copy: queued sessions may be recoverable with the sqlite3 shell's .recover) and run again`,
+        `the queue database ${path} is damaged or is not a SQLite database (${detail}). Move it aside${words.keepACopy} and run again`,
       );
     case 'schema':
       // Our own statements name only tables and columns our migrations create: the file changed under us.
@@ -38,5 +37,5 @@ export function describeStorageFailure(path: string, failure: StorageFailure, ru
 export function storageErrorOrSelf(path: string, err: unknown, runtime: Runtime): unknown {
   if (err instanceof UserFacingError) return err;
   const failure = runtime.sqlite.failure(err);
-  return failure === null ? err : describeStorageFailure(path, failure, runtime);
+  return failure === null ? err : describeStorageFailure(path, failure, runtime.wording).withOrigin(err);
 }

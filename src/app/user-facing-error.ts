@@ -12,6 +12,14 @@ export class UserFacingError extends Error {
     super(message);
     this.name = 'UserFacingError';
   }
+
+  /** The runtime's own error behind this sentence, kept for the log. */
+  origin: unknown = undefined;
+
+  withOrigin(origin: unknown): this {
+    this.origin = origin;
+    return this;
+  }
 }
 
 export function usageError(message: string): UserFacingError {

@@ -15,6 +15,7 @@ import { REPO_ROOT, tempDir } from './cli.js';
 export const PLUGIN_DIR = join(REPO_ROOT, 'dist', 'koplugin', 'booklore-sync.koplugin');
 export const RUNNER = join(REPO_ROOT, 'koplugin', 'test', 'runner.lua');
 export const GLUE = join(REPO_ROOT, 'koplugin', 'test', 'glue.lua');
+export const GLUE_DEVICE = join(REPO_ROOT, 'koplugin', 'test', 'glue_device.lua');
 const BUILD = join(REPO_ROOT, 'scripts', 'build-koplugin.mjs');
 
 /** Why the Lua tests cannot run here, or null when they can; `skip` when the user opted out. */

@@ -5,6 +5,7 @@ export const CLI_WORDING: AppWording = {
   notConfigured: 'no BookLore server is configured; run `booklore-sync configure --server URL --username NAME` first',
   noLogin: 'no login is configured; run `booklore-sync configure --username NAME` (and/or --koreader-username)',
   orElsewhere: ' or choose another --home',
+  keepACopy: " (keep a copy: queued sessions may be recoverable with the sqlite3 shell's .recover)",
   lockWaitHint: ' (wait time: $BOOKLORE_SYNC_LOCK_TIMEOUT_MS)',
   attachByHand: 'need `booklore-sync attach --hash H --book-id N`',
   addBookLoreAccount: 'add --username for exactly-once uploads',
