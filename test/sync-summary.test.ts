@@ -78,6 +78,17 @@ test('the KOReader build words every mix exactly as the Node build does', { skip
   assert.deepEqual(result.json, cases.map((c) => syncSummary(c.report, { scheduled: c.scheduled })));
 });
 
+test('a Sync Now press that ran two syncs (KOReader): the answers the first lost and the second found are counted once', { skip: unavailable?.skip ? unavailable.reason : false }, async () => {
+  if (unavailable && !unavailable.skip) throw new Error(unavailable.reason);
+  await ensurePluginBuilt();
+  const earlier = { ran: true, message: '', problem: false, nextCheckInSeconds: 0, report: report({ uploaded: 20, unknown: 10, pending: 12, nextCheckAt: NOW, nextCheckInSeconds: 0, failed: 2 }) };
+  const later = { ran: true, message: '', problem: false, nextCheckInSeconds: null, report: report({ reconciled: 10, uploaded: 2, pending: 0 }) };
+  const dir = tempDir('bls-lua-combine-');
+  const result = await lua(dir.path, 'combine', [{ earlier, later }]).finally(() => dir.cleanup());
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(result.json, ['22 uploaded, 10 found already on the server (their answer had been lost; not sent again), 0 still queued']);
+});
+
 test('the issue\'s case: 20 uploaded and 10 whose answer was lost are 30 sessions, not 40', () => {
   const r = report({ uploaded: 20, unknown: 10, pending: 10, nextCheckAt: NOW, nextCheckInSeconds: 0 });
   assert.equal(syncSummary(r, { scheduled: false }), '20 uploaded, 10 sessions sent without an answer: sync again to check the server for them, 0 still queued');

@@ -259,9 +259,9 @@ local function runNextScheduled()
     return task.seconds
 end
 
-check("a lost answer: main.lua schedules the check itself; found at once, or re-sent once after the grace", function()
+check("a lost answer: the glue schedules the check itself; found at once, or re-sent once after the grace", function()
     local function fault(rule)
-        admin("/__admin/faults", "POST", cjson.encode({ rules = { rule .. ",path=/api/v1/reading-sessions,method=POST,count=1" } }))
+        admin("/__admin/faults", "POST", '{"rules":["' .. rule .. ',path=/api/v1/reading-sessions,method=POST,count=1"]}')
     end
     -- Stored, then the connection dropped: the scheduled check finds it, nothing is re-sent.
     local before = serverSessions()

@@ -217,6 +217,19 @@ function commands.summary()
   emit(out)
 end
 
+--- What one Sync Now press reports after two syncs: the message of Core.combineSyncResults.
+function commands.combine()
+  local out = json_out.array({})
+  for _, case in ipairs(options) do
+    for _, result in ipairs({ case.earlier, case.later }) do
+      for key, value in pairs(result) do if value == cjson.null then result[key] = nil end end
+      for key, value in pairs(result.report) do if value == cjson.null then result.report[key] = nil end end
+    end
+    out[#out + 1] = Core.combineSyncResults(case.earlier, case.later).message
+  end
+  emit(out)
+end
+
 local run = commands[command]
 if not run then
   io.stderr:write("unknown command ", command, "\n")
