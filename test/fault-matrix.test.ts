@@ -58,6 +58,18 @@ const PHASES: Phase[] = [
     },
   },
   {
+    // Issue 17: the next sync looks for lost answers at once, before the grace; faults on that check.
+    name: 'reconcile at once',
+    profile: 'fork',
+    path: '/api/v1/reading-sessions/book/*',
+    byHash: false,
+    async prepare(server, home) {
+      server.admin.addFaults({ rules: [{ action: 'drop-after-commit', path: '/api/v1/reading-sessions/batch', count: 1 }, { action: 'drop-before-commit', path: '/api/v1/reading-sessions/batch', count: 1 }] });
+      await runSync(app(home), { automatic: false, waitForLeaseMs: 5000 });
+      server.admin.clearFaults();
+    },
+  },
+  {
     name: 'token refresh',
     profile: 'fork',
     path: '/api/v1/auth/refresh',

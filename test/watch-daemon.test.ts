@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startCli } from './helpers/cli.js';
-import { BOOKS, sessionsFor, syncFixture, type Fixture, type FixtureOptions } from './helpers/sync-fixture.js';
+import { assertExactlyOnce, BOOKS, expectedOf, sessionsFor, syncFixture, type Fixture, type FixtureOptions } from './helpers/sync-fixture.js';
 
 interface Daemon {
   child: ChildProcess;
@@ -164,5 +164,25 @@ test('SIGTERM in the middle of a sync: exits cleanly, nothing half-sent, nothing
     assert.equal(f.server.admin.sessionCount(), (await f.history()).length, 'what the server has is exactly the history');
     assert.equal((await f.sync()).code, 0);
     assert.equal(f.server.admin.sessionCount(), 240, 'and each exactly once after the next sync');
+  });
+});
+
+test('a lost answer: the daemon checks the server by itself, finds what was stored, re-sends the rest once after the grace', async () => {
+  await withDaemonFixture({}, async (f) => {
+    const sessions = [...sessionsFor(BOOKS.pride, 10), ...sessionsFor(BOOKS.artOfWar, 10, 100), ...sessionsFor(BOOKS.nemo, 10, 200)];
+    f.enqueue(sessions);
+    // One batch stored and its answer dropped, one dropped before the server stored it.
+    f.server.admin.addFaults({ rules: ['drop-after-commit,path=/api/v1/reading-sessions/batch,count=1', 'drop-before-commit,path=/api/v1/reading-sessions/batch,count=1'] });
+    const daemon = startDaemon(f, ['--interval', '3600'], { BOOKLORE_SYNC_RECONCILE_GRACE_SECONDS: '2' });
+    try {
+      const start = await daemon.waitFor(/sync \(start\): [^\n]*/);
+      assert.match(start, /^sync \(start\): 10 uploaded, 20 sessions sent without an answer: checking the server for them in a moment, 0 still queued, \d+ ms$/);
+      await daemon.waitFor(/sync \(check\): [^\n]*10 found already on the server/);
+      await daemon.waitFor(/sync \(check\): 10 uploaded[^\n]*/, 20_000);
+      assert.equal((await f.pending()).length, 0);
+      assertExactlyOnce(f.server, [...expectedOf(sessions.slice(0, 10), 1), ...expectedOf(sessions.slice(10, 20), 2), ...expectedOf(sessions.slice(20), 3)]);
+    } finally {
+      assert.equal(await stop(daemon), 0);
+    }
   });
 });

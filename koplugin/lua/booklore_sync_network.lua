@@ -57,6 +57,20 @@ function Network.serverAnswers()
     return reach.reachable
 end
 
+-- A later check is already scheduled (one is enough: each check schedules the next if needed).
+local check_scheduled = false
+
+--- An answer was lost: check the server again when the core says, without waiting for a press.
+local function scheduleCheck(result)
+    local delay = result and result.nextCheckInSeconds
+    if type(delay) ~= "number" or check_scheduled then return end
+    check_scheduled = true
+    UIManager:scheduleIn(math.max(delay, 1), Common.protect(_("syncing"), function()
+        check_scheduled = false
+        Network.backgroundSync("check", false)
+    end))
+end
+
 --- A sync nobody asked for: never prompts for Wi-Fi, says something only when the user must act.
 function Network.backgroundSync(trigger, announce)
     local a = Common.getApp()
@@ -67,6 +81,7 @@ function Network.backgroundSync(trigger, announce)
         return
     end
     local result = a:sync(trigger)
+    scheduleCheck(result)
     accumulate(result)
     if result.problem then
         Common.notify(_("BookLore Sync: ") .. result.message, 5)
@@ -122,6 +137,7 @@ local function runPressSync(p, final)
     local ok, result = pcall(function() return Common.getApp():sync(p.trigger) end)
     UIManager:close(progress)
     if not ok then error(result, 0) end
+    scheduleCheck(result)
     p.result = p.result and Core.combineSyncResults(p.result, result) or result
     if final then report(p) end
 end

@@ -23,7 +23,8 @@ export interface AppOptions {
   leaseWaitSeconds?: number;
 }
 
-export type Trigger = 'session-end' | 'resume' | 'network' | 'startup' | 'sync-now' | 'dispatcher';
+/** 'check': the later check the glue schedules after a lost answer (automatic). */
+export type Trigger = 'session-end' | 'resume' | 'network' | 'startup' | 'sync-now' | 'dispatcher' | 'check';
 
 export interface SyncResult {
   ran: boolean;
@@ -32,6 +33,8 @@ export interface SyncResult {
   /** Something the user has to act on (credentials, a server that is not BookLore …). */
   problem: boolean;
   report: SyncReport | null;
+  /** Sessions whose answer was lost: check the server again (a 'check' sync) in this many seconds. */
+  nextCheckInSeconds?: number | null;
 }
 
 export interface ImportResult {
@@ -42,6 +45,6 @@ export interface ImportResult {
 
 /** Triggers nobody pressed: they respect Manual Sync Only (S6) and backoff. */
 export function isAutomatic(trigger: Trigger): boolean {
-  return trigger === 'session-end' || trigger === 'resume' || trigger === 'network' || trigger === 'startup';
+  return trigger === 'session-end' || trigger === 'resume' || trigger === 'network' || trigger === 'startup' || trigger === 'check';
 }
 

@@ -8,6 +8,7 @@ import { QueueStore } from '../../src/app/queue-store.js';
 import { runSync } from '../../src/app/run-sync.js';
 import type { AppContext, Runtime } from '../../src/app/runtime.js';
 import { syncStopNotice, syncSummary } from '../../src/app/sync-summary.js';
+import { secondsUntilNextCheck } from '../../src/core/sync/sync-summary.js';
 import { connectionLines, testConnection } from '../../src/app/test-connection.js';
 import { PLUGIN_SESSION_GAP_SECONDS } from '../../src/core/page-stat-sessions.js';
 import { describeErrors, validateSession, type SessionInput } from '../../src/core/session.js';
@@ -207,10 +208,12 @@ export class BookloreSyncApp {
         return { ran: false, message: `another sync${holder} is running on this queue; try again later`, problem: false, report: null };
       }
       const report = result.report;
-      const summary = syncSummary(report);
+      const scheduled = this.triggerSyncs('check');
+      const summary = syncSummary(report, scheduled);
       this.log('info', `BookLore Sync (${trigger}): ${summary}`);
       const notice = syncStopNotice(report);
-      return { ran: true, message: notice !== null ? notice.text : summary, problem: notice !== null && notice.problem, report };
+      const nextCheckInSeconds = scheduled ? secondsUntilNextCheck(report) : null;
+      return { ran: true, message: notice !== null ? notice.text : summary, problem: notice !== null && notice.problem, report, nextCheckInSeconds };
     } catch (err) {
       return { ran: false, message: this.describe(err, 'syncing'), problem: true, report: null };
     } finally {

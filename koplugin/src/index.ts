@@ -4,6 +4,8 @@ import { AnswerReader } from '../../src/core/booklore/answer-reader.js';
 import { EndpointAnswers, type AuthKind } from '../../src/core/booklore/endpoint-answers.js';
 import type { HttpResponse, HttpResult } from '../../src/core/booklore/http-port.js';
 import { validateSession, type SessionInput } from '../../src/core/session.js';
+import type { SyncReport } from '../../src/core/sync/sync-engine.js';
+import { syncSummary } from '../../src/core/sync/sync-summary.js';
 import { luaAnswerShapes } from './answer-shapes.js';
 import { createApp } from './app.js';
 import { describeError as describeErrorIn, type DescribedError } from './error-sentences.js';
@@ -66,6 +68,11 @@ export function judgeAnswer(this: void, endpoint: string, response: HttpResponse
     default:
       return answers.refresh(response);
   }
+}
+
+/** The core's sync summary (for the cross-runtime check of the words both builds show). */
+export function summarize(this: void, report: SyncReport, scheduled: boolean): string {
+  return syncSummary(report, { scheduled });
 }
 
 export const VERSION = '0.1.0';

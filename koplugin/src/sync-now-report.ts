@@ -6,7 +6,9 @@ import type { SyncReport } from '../../src/core/sync/sync-engine.js';
 import { syncSummary } from '../../src/app/sync-summary.js';
 import type { SyncResult } from './app.js';
 
-const COUNTS = ['uploaded', 'resolved', 'failed', 'parked', 'reconciled', 'unknown', 'resentUnverified', 'duplicatesDropped'] as const;
+// Outcomes no later sync can count again (parked sessions are not retried). Failed and unknown
+// sessions may be settled by the later sync, so theirs are the later sync's own (counted once).
+const COUNTS = ['uploaded', 'resolved', 'parked', 'reconciled', 'resentUnverified', 'duplicatesDropped'] as const;
 
 function addReports(earlier: SyncReport, later: SyncReport): SyncReport {
   const sum: SyncReport = { ...later };
@@ -27,7 +29,8 @@ export function combineSyncResults(this: void, earlier: SyncResult | null, later
     return later.problem ? later : earlier;
   }
   const report = addReports(before, now);
-  if (now.stoppedBy === null) return { ran: true, message: syncSummary(report), problem: later.problem, report };
+  const scheduled = later.nextCheckInSeconds !== undefined && later.nextCheckInSeconds !== null;
+  if (now.stoppedBy === null) return { ran: true, message: syncSummary(report, scheduled), problem: later.problem, report, nextCheckInSeconds: later.nextCheckInSeconds };
   const also = before.uploaded > 0 ? ` (${before.uploaded} uploaded before that)` : '';
   return { ran: true, message: `${later.message}${also}`, problem: later.problem, report };
 }

@@ -251,6 +251,50 @@ check("Minimum duration, Keep password and Retry Parked Sessions reach the core"
     assert(state.lastShown("InfoMessage").text:find("0 parked session(s) back in the queue", 1, true), state.lastShown("InfoMessage").text)
 end)
 
+--- Runs the first scheduled action only; returns the delay it was scheduled with.
+local function runNextScheduled()
+    local task = table.remove(state.scheduled, 1)
+    assert(task, "something is scheduled")
+    task.action()
+    return task.seconds
+end
+
+check("a lost answer: the glue schedules the check itself; found at once, or re-sent once after the grace", function()
+    local function fault(rule)
+        admin("/__admin/faults", "POST", '{"rules":["' .. rule .. ',path=/api/v1/reading-sessions,method=POST,count=1"]}')
+    end
+    -- Stored, then the connection dropped: the scheduled check finds it, nothing is re-sent.
+    local before = serverSessions()
+    fault("drop-after-commit")
+    read(80, 90, 300)
+    runNextScheduled() -- the session-end sync
+    eq(serverSessions(), before + 1, "stored by the server")
+    eq(pendingCount(), 1, "its answer was lost")
+    eq(#state.scheduled, 1, "a check is scheduled")
+    eq(state.scheduled[1].seconds, 1, "at once")
+    runNextScheduled()
+    eq(pendingCount(), 0, "found on the server and settled")
+    eq(serverSessions(), before + 1, "not re-sent")
+    eq(#state.scheduled, 0, "nothing more to check")
+    -- Dropped before the server stored it: checked at once, re-sent only after the grace.
+    fault("drop-before-commit")
+    read(90, 100, 300)
+    runNextScheduled()
+    eq(pendingCount(), 1)
+    eq(state.scheduled[1].seconds, 1)
+    runNextScheduled()
+    eq(serverSessions(), before + 1, "not found, and not re-sent before the grace")
+    eq(#state.scheduled, 1, "checked again later")
+    local wait = state.scheduled[1].seconds
+    assert(wait > 1, "after the grace, not at once: " .. tostring(wait))
+    advance(wait)
+    runNextScheduled()
+    eq(serverSessions(), before + 2, "re-sent once")
+    eq(pendingCount(), 0)
+    eq(#state.scheduled, 0)
+    admin("/__admin/faults", "DELETE")
+end)
+
 check("with the original BookLore Sync plugin active too, this one stays passive", function()
     ui.bookloresync = {}
     read(110, 130, 600)

@@ -108,9 +108,10 @@ function commands.sync()
     message = result.message,
     problem = result.problem,
     seconds = require("socket").gettime() - started,
+    nextCheckInSeconds = result.nextCheckInSeconds,
     report = report and {
       uploaded = report.uploaded, pending = report.pending, resolved = report.resolved, failed = report.failed,
-      parked = report.parked, reconciled = report.reconciled, unknown = report.unknown,
+      parked = report.parked, reconciled = report.reconciled, unknown = report.unknown, nextCheckAt = report.nextCheckAt,
       resentUnverified = report.resentUnverified, skippedBackoff = report.skippedBackoff,
       duplicatesDropped = report.duplicatesDropped, unresolved = report.unresolved,
       stoppedBy = report.stoppedBy, message = report.message,
@@ -203,6 +204,28 @@ function commands.validate()
   for _, input in ipairs(options) do
     for key, value in pairs(input) do if value == cjson.null then input[key] = nil end end
     out[#out + 1] = Core.validate(input)
+  end
+  emit(out)
+end
+
+function commands.summary()
+  local out = json_out.array({})
+  for _, case in ipairs(options) do
+    for key, value in pairs(case.report) do if value == cjson.null then case.report[key] = nil end end
+    out[#out + 1] = Core.summarize(case.report, case.scheduled)
+  end
+  emit(out)
+end
+
+--- What one Sync Now press reports after two syncs: the message of Core.combineSyncResults.
+function commands.combine()
+  local out = json_out.array({})
+  for _, case in ipairs(options) do
+    for _, result in ipairs({ case.earlier, case.later }) do
+      for key, value in pairs(result) do if value == cjson.null then result[key] = nil end end
+      for key, value in pairs(result.report) do if value == cjson.null then result.report[key] = nil end end
+    end
+    out[#out + 1] = Core.combineSyncResults(case.earlier, case.later).message
   end
   emit(out)
 end

@@ -1,18 +1,15 @@
 // What a sync did, in words, the same in every runtime: the CLI's `sync` and `record`, the demo,
 // the daemon's log line and the KOReader plugin's messages.
+import { formatIsoUtc } from '../core/iso-time.js';
 import type { SyncReport } from '../core/sync/sync-engine.js';
+import { syncSummary as summaryInWords } from '../core/sync/sync-summary.js';
 
-export function syncSummary(report: SyncReport): string {
-  const parts = [`${report.uploaded} uploaded`];
-  if (report.reconciled > 0) parts.push(`${report.reconciled} found already on the server`);
-  if (report.unknown > 0) parts.push(`${report.unknown} awaiting a check on the server (answer lost)`);
-  if (report.resolved > 0) parts.push(`${report.resolved} matched to books by hash`);
-  if (report.failed > 0) parts.push(`${report.failed} failed`);
-  if (report.parked > 0) parts.push(`${report.parked} parked as invalid`);
-  if (report.duplicatesDropped > 0) parts.push(`${report.duplicatesDropped} duplicate(s) dropped`);
-  if (report.skippedBackoff > 0) parts.push(`${report.skippedBackoff} waiting for backoff`);
-  parts.push(`${report.pending} still queued`);
-  return parts.join(', ');
+/**
+ * The core's words (src/core/sync/sync-summary.ts), each session counted once; `scheduled` when the
+ * caller checks the server again by itself (the daemon, the plugin), else the user is told to sync.
+ */
+export function syncSummary(report: SyncReport, scheduled = false): string {
+  return summaryInWords(report, { scheduled });
 }
 
 export interface SyncNotice {
@@ -39,6 +36,8 @@ export function syncJson(report: SyncReport) {
     parked: report.parked,
     reconciled: report.reconciled,
     unknown: report.unknown,
+    /** When the sessions whose answer was lost can next be settled (ISO-8601 UTC), or null. */
+    nextCheckAt: report.nextCheckAt === null ? null : formatIsoUtc(report.nextCheckAt),
     skippedBackoff: report.skippedBackoff,
     duplicatesDropped: report.duplicatesDropped,
     stoppedBy: report.stoppedBy,

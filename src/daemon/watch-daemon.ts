@@ -9,10 +9,11 @@ import { syncStopNotice, syncSummary } from '../app/sync-summary.js';
 import { runSync } from '../app/run-sync.js';
 import { loadSettings, type Settings } from '../node/settings-file.js';
 import type { SyncEvents, SyncReport } from '../core/sync/sync-engine.js';
+import { secondsUntilNextCheck } from '../core/sync/sync-summary.js';
 import { LocalStore } from '../node/sqlite/local-store.js';
 import { ResumeDetector } from './resume-detector.js';
 
-export type Trigger = 'start' | 'interval' | 'resume' | 'network' | 'new-sessions' | 'signal' | 'request' | 'ui';
+export type Trigger = 'start' | 'interval' | 'resume' | 'network' | 'new-sessions' | 'signal' | 'request' | 'check' | 'ui';
 
 export interface DaemonClock {
   wallMs(): number;
@@ -57,6 +58,8 @@ export class WatchDaemon {
   /** The last sync could not reach the server: probe until it answers (network regain). */
   private offline = false;
   private probing = false;
+  /** Sessions whose answer was lost: when (monotonic ms) to check the server for them again. */
+  private checkDueMonoMs: number | null = null;
 
   constructor(private readonly options: DaemonOptions) {
     this.detector = new ResumeDetector(options.resumeThresholdMs);
@@ -104,6 +107,11 @@ export class WatchDaemon {
     }
     if (resumed) {
       void this.trigger('resume');
+      return;
+    }
+    if (this.checkDueMonoMs !== null && clock.monoMs() >= this.checkDueMonoMs) {
+      this.checkDueMonoMs = null;
+      void this.trigger('check');
       return;
     }
     const newest = this.safely(() => this.maxSessionId(), this.lastSeenSessionId);
@@ -197,7 +205,10 @@ export class WatchDaemon {
       const r = result.report;
       this.offline = r.stoppedBy === 'offline';
       const stop = syncStopNotice(r);
-      this.options.log(`sync (${trigger}): ${syncSummary(r)}, ${ms} ms${stop !== null ? `; ${stop.text}` : ''}`);
+      const scheduled = !this.safely(() => this.settings().manualSyncOnly, false);
+      const delay = scheduled ? secondsUntilNextCheck(r) : null;
+      this.checkDueMonoMs = delay === null ? null : this.options.clock.monoMs() + delay * 1000;
+      this.options.log(`sync (${trigger}): ${syncSummary(r, scheduled)}, ${ms} ms${stop !== null ? `; ${stop.text}` : ''}`);
       return { ran: true, report: r };
     } catch (err) {
       this.options.log(`sync (${trigger}) failed: ${err instanceof Error ? err.message : String(err)}`);

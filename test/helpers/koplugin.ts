@@ -112,7 +112,7 @@ function checked(sessions: SessionInput[]): SessionInput[] {
 }
 
 export interface LuaSyncOptions {
-  trigger?: 'sync-now' | 'session-end' | 'resume' | 'network' | 'dispatcher';
+  trigger?: 'sync-now' | 'session-end' | 'resume' | 'network' | 'dispatcher' | 'check';
   /** Reconcile grace in seconds (the Node fixture uses 1 s). */
   grace?: number;
   backoffBase?: number;
@@ -125,7 +125,7 @@ export interface LuaFixture {
   home: string;
   lua<T = any>(command: string, argument?: unknown): Promise<LuaResult<T>>;
   /** `sync` with the report (`ran`, `message`, `report`). */
-  sync(options?: LuaSyncOptions): Promise<{ ran: boolean; message: string; problem: boolean; report: any; log: string[] }>;
+  sync(options?: LuaSyncOptions): Promise<{ ran: boolean; message: string; problem: boolean; report: any; log: string[]; nextCheckInSeconds?: number }>;
   enqueue(sessions: SessionInput[]): Promise<number[]>;
   pending(): Promise<any[]>;
   history(): Promise<any[]>;

@@ -100,8 +100,7 @@ export function registerDemo(program: Command): void {
           ctx.print(`  sync: ${syncSummary(first)}`);
           ctx.print(`  ${first.unknown} session(s) stay marked as sent: their answer was lost, so the server must be asked before anything is sent again`);
           showQueue(ctx, store);
-          // the reconcile grace (twice the 1 s timeout), counted in whole seconds: at most 3 s
-          await new Promise((resolve) => setTimeout(resolve, 3100));
+          // No wait: the next sync looks for them at once (only a re-send would wait for the grace).
           const online = await sync(home);
           ctx.print(`  next sync: ${syncSummary(online)}`);
           if (online.reconciled > 0) {

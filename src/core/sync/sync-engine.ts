@@ -5,12 +5,13 @@
 //   reconcile in-flight (X1) ─► resolve hashes (S3) ─► per book: batches of ≤ 100 (S4, X3)
 //     ─► settle: uploaded → history | rejected → retry + error | invalid → parked (X2)
 //
-// A session whose answer was lost stays marked as sent; a later sync checks the server for it,
-// once the server is surely done with the request (reconcile grace), before anything is re-sent.
+// A session whose answer was lost stays marked as sent; the next sync looks for it on the server at
+// once, and re-sends it only after a check begun once the server is surely done with the request
+// (reconcile grace).
 import type { BookLoreApi, Failure, WireSession } from './api-port.js';
 import { culpritsFromDetails } from './batch-culprits.js';
 import { DEFAULT_BACKOFF_POLICY, isBackingOff, nextBackoff, type BackoffPolicy } from './backoff.js';
-import type { Capabilities, QueuedSession, SyncStore } from './store-port.js';
+import type { Capabilities, InFlightGroup, QueuedSession, SyncStore } from './store-port.js';
 import { prepareForUpload, timeKey } from './wire-session.js';
 import { describeErrors, isBookType } from '../session.js';
 
@@ -67,6 +68,13 @@ export interface SyncReport {
   reconciled: number;
   /** Sessions whose outcome is still unknown. */
   unknown: number;
+  /**
+   * When a check on the server can next settle the unknown ones (epoch seconds; null when none):
+   * at once for answers lost in this sync, else when their grace ends.
+   */
+  nextCheckAt: number | null;
+  /** The same, as seconds from the end of this sync (0: at once). */
+  nextCheckInSeconds: number | null;
   /** Sessions re-sent without checking, because this account cannot list sessions. */
   resentUnverified: number;
   duplicatesDropped: number;
@@ -96,6 +104,9 @@ export class SyncEngine {
   private total = 0;
   /** Sync Now asks once more whether hash lookup exists; once per sync is enough. */
   private hashLookupRechecked = false;
+  /** In-flight sessions this sync looked for and did not find (yet), and those it could not check. */
+  private readonly notFoundYet = new Set<number>();
+  private readonly checkFailed = new Set<number>();
 
   constructor(
     private readonly deps: SyncDeps,
@@ -103,7 +114,7 @@ export class SyncEngine {
   ) {
     this.options = { ...DEFAULT_SYNC_OPTIONS, ...options };
     this.report = {
-      uploaded: 0, resolved: 0, failed: 0, parked: 0, reconciled: 0, unknown: 0, resentUnverified: 0,
+      uploaded: 0, resolved: 0, failed: 0, parked: 0, reconciled: 0, unknown: 0, nextCheckAt: null, nextCheckInSeconds: null, resentUnverified: 0,
       duplicatesDropped: 0, skippedBackoff: 0, unresolved: 0, pending: 0, stoppedBy: null, message: null,
       batchUpload: null, hashLookup: null,
     };
@@ -118,6 +129,12 @@ export class SyncEngine {
     }
     this.report.pending = store.pendingCount();
     this.report.unknown = store.inFlightCount();
+    if (this.report.unknown > 0) {
+      const at = this.nextCheckAt();
+      const now = this.deps.now();
+      this.report.nextCheckAt = at;
+      this.report.nextCheckInSeconds = at === null ? null : at > now ? at - now : 0;
+    }
     this.report.batchUpload = this.capabilities.batchUpload;
     this.report.hashLookup = this.capabilities.hashLookup;
     return this.report;
@@ -172,56 +189,93 @@ export class SyncEngine {
     return this.options.reconcileGraceSeconds + 1;
   }
 
-  /** X1: sessions sent without a known answer are looked up on the server before anything is re-sent. */
+  /**
+   * X1: sessions sent without a known answer are looked for on the server at once, so an answer
+   * lost after the server stored the request is settled by the next sync. One not found is re-sent
+   * only when the check began after its grace: before then the server may still be storing it.
+   */
   private async reconcileInFlight(): Promise<boolean> {
-    const { store, api } = this.deps;
-    for (const group of store.inFlight(this.deps.now(), this.wholeSecondGrace())) {
-      const ids = group.sessions.map((s) => s.id);
+    const { store, api, now } = this.deps;
+    for (const group of store.inFlight(this.wholeSecondGrace())) {
       if (!api.canListSessions) {
         // Only KOReader headers: BookLore lists sessions to JWT users only (§2.2), so we cannot check.
-        store.requeue(ids, 'outcome unknown and this account cannot list sessions (KOReader login only): re-sent unverified');
-        this.report.resentUnverified += ids.length;
+        const due = group.sessions.filter((s) => s.resendAfter <= now()).map((s) => s.id);
+        if (due.length === 0) continue;
+        store.requeue(due, 'outcome unknown and this account cannot list sessions (KOReader login only): re-sent unverified');
+        this.report.resentUnverified += due.length;
         continue;
       }
-      let earliest = '';
-      for (const session of group.sessions) {
-        if (earliest === '' || session.startTime < earliest) earliest = session.startTime;
+      // Taken before the list is asked for: a list asked for earlier may miss a request still being stored.
+      const checkedAt = now();
+      const onServer = await this.sessionsOnServer(group);
+      if (onServer === false) return false;
+      if (onServer === null) {
+        for (const session of group.sessions) this.checkFailed.add(session.id);
+        continue;
       }
-      const onServer = new Map<string, number>();
-      let page = 0;
-      let complete = false;
-      while (!complete) {
-        const listed = await api.listSessions(group.bookId, page, 100);
-        if (!listed.ok) {
-          if (this.stopsSync(listed.failure)) return false;
-          this.log(`could not check book ${group.bookId} on the server (${listed.failure.message}); will try again`);
-          break;
-        }
-        let olderThanAll = false;
-        for (const s of listed.sessions) {
-          const key = timeKey(s.startTime, s.endTime);
-          if (key !== null && !onServer.has(key)) onServer.set(key, s.id);
-          if (s.startTime < earliest) olderThanAll = true;
-        }
-        // Newest first: once a page reaches back past our earliest session, the rest is older.
-        complete = listed.lastPage || olderThanAll;
-        page++;
-      }
-      if (!complete) continue;
       const found: { id: number; serverSessionId: number | null }[] = [];
       const absent: number[] = [];
       for (const session of group.sessions) {
         const key = timeKey(session.startTime, session.endTime);
         const serverId = key === null ? undefined : onServer.get(key);
         if (serverId !== undefined) found.push({ id: session.id, serverSessionId: serverId });
-        else absent.push(session.id);
+        else if (session.resendAfter <= checkedAt) absent.push(session.id);
+        else this.notFoundYet.add(session.id);
       }
-      if (found.length > 0) store.settleUploaded(found, this.deps.now());
+      if (found.length > 0) store.settleUploaded(found, now());
       if (absent.length > 0) store.requeue(absent, null);
       this.report.reconciled += found.length;
       if (found.length > 0) this.log(`book ${group.bookId}: ${found.length} session(s) were already on the server`);
+      const waiting = group.sessions.length - found.length - absent.length;
+      if (waiting > 0) this.log(`book ${group.bookId}: ${waiting} session(s) not on the server yet; not re-sent before the server is surely done with them`);
     }
     return true;
+  }
+
+  /**
+   * The book's sessions on the server by start and end, back to the group's earliest one; null when
+   * the check failed (tried again later), false when the failure stops the sync.
+   */
+  private async sessionsOnServer(group: InFlightGroup): Promise<Map<string, number> | null | false> {
+    let earliest = '';
+    for (const session of group.sessions) {
+      if (earliest === '' || session.startTime < earliest) earliest = session.startTime;
+    }
+    const onServer = new Map<string, number>();
+    let page = 0;
+    for (;;) {
+      const listed = await this.deps.api.listSessions(group.bookId, page, 100);
+      if (!listed.ok) {
+        if (this.stopsSync(listed.failure)) return false;
+        this.log(`could not check book ${group.bookId} on the server (${listed.failure.message}); will try again`);
+        return null;
+      }
+      let olderThanAll = false;
+      for (const s of listed.sessions) {
+        const key = timeKey(s.startTime, s.endTime);
+        if (key !== null && !onServer.has(key)) onServer.set(key, s.id);
+        if (s.startTime < earliest) olderThanAll = true;
+      }
+      // Newest first: once a page reaches back past our earliest session, the rest is older.
+      if (listed.lastPage || olderThanAll) return onServer;
+      page++;
+    }
+  }
+
+  /** When a check can next settle what is still in flight: at once if not looked for in this sync. */
+  private nextCheckAt(): number | null {
+    const now = this.deps.now();
+    const grace = this.wholeSecondGrace();
+    let next: number | null = null;
+    for (const group of this.deps.store.inFlight(grace)) {
+      for (const s of group.sessions) {
+        let at = now;
+        if (this.checkFailed.has(s.id)) at = Math.max(s.resendAfter, now + grace);
+        else if (this.notFoundYet.has(s.id) || !this.deps.api.canListSessions) at = s.resendAfter;
+        if (next === null || at < next) next = at;
+      }
+    }
+    return next;
   }
 
   /** S3: one lookup per distinct fingerprint per sync; ids are stored for every session of that book. */
