@@ -1,11 +1,13 @@
 // Recording one session (the "session end" trigger), shared by `record`, `demo` and the daemon:
 // fingerprint the book file if given, validate, apply the detection rules, queue durably.
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { bookTypeForFile, titleFromPath } from '../core/book-type-from-file.js';
 import { checkDetectionRules, type DetectionRules } from '../core/detection-rules.js';
 import { validateSession, type FieldError, type SessionInput } from '../core/session.js';
 import { describeFileError, partialMd5OfFile } from '../node/partial-md5.js';
 import type { LocalStore } from '../store/local-store.js';
+import { SqliteRemoteFingerprints } from '../store/remote-fingerprints.js';
 
 export type RecordRequest = Omit<SessionInput, 'bookHash'> & {
   /** A book file to fingerprint; exclusive with bookHash. */
@@ -56,7 +58,11 @@ export function recordSession(store: LocalStore, request: RecordRequest, rules: 
 
   const outcome = store.use((s) =>
     s.db.transaction(() => {
-      if (bookPath !== null && session.bookHash !== null) s.books.remember(bookPath, session.bookHash, session.bookTitle ?? titleFromPath(bookPath));
+      if (bookPath !== null && session.bookHash !== null) {
+        s.books.remember(bookPath, session.bookHash, session.bookTitle ?? titleFromPath(bookPath));
+        // §8: on servers without hash lookup, the size finds the server's copy with the fewest reads.
+        new SqliteRemoteFingerprints(s.db, () => Math.floor(Date.now() / 1000)).noteLocalFile(session.bookHash, statSync(bookPath).size);
+      }
       if (session.bookId === null && session.bookHash !== null) session.bookId = s.books.bookIdForHash(session.bookHash);
       return s.queue.enqueue(session, 'record');
     }).immediate(),

@@ -9,6 +9,7 @@ import { nodeLeaseEnvironment } from '../store/node-lease-environment.js';
 import { SqliteSyncStore } from '../store/sqlite-sync-store.js';
 import { SyncLease } from '../store/sync-lease.js';
 import { connect } from './booklore-connection.js';
+import { stockServerResolution } from './stock-server.js';
 
 export interface RunSyncOptions {
   /** Automatic triggers respect backoff (X4); Sync Now does not. */
@@ -58,6 +59,7 @@ export async function runSync(home: string, options: RunSyncOptions): Promise<Ru
         random: () => randomInt(0, 1_000_000) / 1_000_000,
         events: options.events,
         shouldContinue: () => !options.signal?.aborted,
+        stockServer: stockServerResolution(client, store.db, now, { shouldContinue: () => !options.signal?.aborted, log: options.events?.log }),
       },
       {
         automatic: options.automatic,

@@ -10,8 +10,10 @@
 import type { BookLoreApi, Failure, WireSession } from './api-port.js';
 import { culpritsFromDetails } from './batch-culprits.js';
 import { DEFAULT_BACKOFF_POLICY, isBackingOff, nextBackoff, type BackoffPolicy } from './backoff.js';
-import type { Capabilities, QueuedSession, SyncStore } from './store-port.js';
+import type { Capabilities, QueuedSession, SyncStore, UnresolvedHash } from './store-port.js';
 import { prepareForUpload, timeKey } from './wire-session.js';
+import type { HashToFind, ResolveResult } from './remote-fingerprint-resolver.js';
+import type { LocalFile } from './library-port.js';
 import { describeErrors, isBookType } from '../session.js';
 
 export interface SyncOptions {
@@ -53,6 +55,13 @@ export interface SyncDeps {
   events?: SyncEvents;
   /** Asked before each request: false stops the sync there (e.g. on SIGTERM), nothing half-sent. */
   shouldContinue?: () => boolean;
+  /** §8: finding books by fingerprint where the server has no hash lookup (stock BookLore, Grimmory). */
+  stockServer?: StockServerResolution;
+}
+
+export interface StockServerResolution {
+  resolve(targets: HashToFind[]): Promise<ResolveResult>;
+  localFile(hash: string): LocalFile;
 }
 
 export type StopReason = 'offline' | 'auth' | 'lease-lost' | 'interrupted';
@@ -77,6 +86,8 @@ export interface SyncReport {
   message: string | null;
   batchUpload: boolean | null;
   hashLookup: boolean | null;
+  /** §8: the search by fingerprint on a server without hash lookup, when one ran. */
+  stockResolution?: { contentRequests: number; libraryFiles: number; resolved: number };
 }
 
 type SendResult = 'sent' | 'book-failed' | 'stop';
@@ -219,7 +230,9 @@ export class SyncEngine {
   /** S3: one lookup per distinct fingerprint per sync; ids are stored for every session of that book. */
   private async resolveHashes(): Promise<boolean> {
     const { store, api } = this.deps;
-    for (const { hash, typeGuessed } of store.unresolvedHashes()) {
+    const stock: UnresolvedHash[] = [];
+    for (const unresolved of store.unresolvedHashes()) {
+      const { hash, typeGuessed } = unresolved;
       const known = store.knownBook(hash);
       // A known id settles it, unless imported sessions guessed their type and only a lookup can
       // tell it (an id from the plugin's book cache, or learned before types were kept).
@@ -238,8 +251,7 @@ export class SyncEngine {
       // Automatic syncs trust what was learned; Sync Now asks again, so a lookup that was wrongly
       // taken for missing (say, a proxy's error page) does not keep sessions waiting for a day.
       if (this.capabilities.hashLookup === false && (this.options.automatic || this.hashLookupRechecked)) {
-        store.noteUnresolved(hash, `${HASH_NOT_FOUND}: this server has no hash lookup (upstream BookLore); attach the book id with \`booklore-sync attach --hash ${hash} --book-id N\``);
-        this.report.unresolved++;
+        stock.push(unresolved);
         continue;
       }
       if (this.capabilities.hashLookup === false) this.hashLookupRechecked = true;
@@ -254,8 +266,7 @@ export class SyncEngine {
       } else if (outcome.failure.kind === 'unsupported') {
         if (outcome.failure.definite) this.rememberCapability({ hashLookup: false });
         else this.capabilities = { ...this.capabilities, hashLookup: false };
-        store.noteUnresolved(hash, `${HASH_NOT_FOUND}: this server has no hash lookup (upstream BookLore); attach the book id with \`booklore-sync attach --hash ${hash} --book-id N\``);
-        this.report.unresolved++;
+        stock.push(unresolved);
       } else if (this.stopsSync(outcome.failure)) {
         return false;
       } else {
@@ -263,6 +274,40 @@ export class SyncEngine {
         this.report.unresolved++;
       }
     }
+    return this.resolveOnStockServer(stock);
+  }
+
+  /** §8: without hash lookup, books are found by fingerprinting the server's files (remote-fingerprint-resolver.ts). */
+  private async resolveOnStockServer(hashes: UnresolvedHash[]): Promise<boolean> {
+    const { store } = this.deps;
+    const stock = this.deps.stockServer;
+    if (hashes.length === 0) return true;
+    const attach = (hash: string): string => `attach the book id with \`booklore-sync attach --hash ${hash} --book-id N\``;
+    if (stock === undefined) {
+      for (const { hash } of hashes) store.noteUnresolved(hash, `${HASH_NOT_FOUND}: this server has no hash lookup (upstream BookLore); ${attach(hash)}`);
+      this.report.unresolved += hashes.length;
+      return true;
+    }
+    const targets = hashes.map((h) => {
+      const local = stock.localFile(h.hash);
+      return { hash: h.hash, bookType: h.typeGuessed ? null : local.bookType, sizeBytes: local.sizeBytes, title: h.title };
+    });
+    const result = await stock.resolve(targets);
+    let resolved = 0;
+    for (const v of result.verdicts) {
+      if (v.kind === 'found') {
+        resolved += store.assignBookId(v.hash, v.bookId, { title: v.title, bookType: knownBookType(v.bookType) });
+        continue;
+      }
+      this.report.unresolved++;
+      // X7: BookLore rewrites files when it embeds metadata, so the device copy may no longer match.
+      store.noteUnresolved(v.hash, v.kind === 'absent'
+        ? `${HASH_NOT_FOUND}: no book in your library on the server has this fingerprint (compared by file content, ${v.candidates} candidate file(s) checked; the server's copy may have changed when BookLore embedded metadata); ${attach(v.hash)}`
+        : `${HASH_NOT_FOUND} yet (compared by file content): ${v.reason}; or ${attach(v.hash)}`);
+    }
+    this.report.resolved += resolved;
+    this.report.stockResolution = { contentRequests: result.contentRequests, libraryFiles: result.libraryFiles, resolved: result.verdicts.filter((v) => v.kind === 'found').length };
+    if (result.stop !== null && this.stopsSync(result.stop)) return false;
     return true;
   }
 
