@@ -9,6 +9,7 @@ import { measureFingerprint } from './fingerprint.js';
 import { measureImport } from './import.js';
 import { measureLuaDrain } from './lua-drain.js';
 import { measureServerThroughput } from './server-throughput.js';
+import { measureStock } from './stock.js';
 import { measureSync } from './sync.js';
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results.json');
@@ -20,6 +21,7 @@ const SECTIONS: Section[] = [
   { name: 'fingerprint', run: measureFingerprint },
   { name: 'server', run: measureServerThroughput },
   { name: 'sync', run: measureSync },
+  { name: 'stock', run: measureStock },
   { name: 'import', run: measureImport },
   { name: 'lua', run: measureLuaDrain },
 ];

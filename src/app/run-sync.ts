@@ -19,6 +19,8 @@ export interface RunSyncOptions {
   events?: SyncEvents;
   /** Books uploaded at once (default: the engine's). */
   concurrency?: number;
+  /** Single POSTs in flight without a batch endpoint (default: the `parallelUploads` setting). */
+  parallelSingles?: number;
   /** Once aborted, the sync sends nothing more (requests already sent are settled first). */
   signal?: AbortSignal;
 }
@@ -66,6 +68,7 @@ export async function runSync(home: string, options: RunSyncOptions): Promise<Ru
         backoff: { ...DEFAULT_BACKOFF_POLICY, baseSeconds: secondsFromEnv('BOOKLORE_SYNC_BACKOFF_BASE_SECONDS', DEFAULT_BACKOFF_POLICY.baseSeconds) },
         reconcileGraceSeconds: reconcileGraceSeconds(settings.timeoutSeconds),
         ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+        parallelSingles: options.parallelSingles ?? settings.parallelUploads,
       },
     );
     const report = await store.useAsync(() => engine.run());

@@ -3,11 +3,12 @@
 import type { Settings } from '../config/settings.js';
 import { SqliteSyncStore } from '../store/sqlite-sync-store.js';
 import { withLocalStore } from '../store/local-store.js';
+import { bookFinding, type FindingReport } from './book-finding.js';
 import { connect } from './booklore-connection.js';
 
 export type LoginState = 'ok' | 'rejected' | 'not configured' | 'unknown';
 
-export interface ConnectionReport {
+export interface ConnectionReport extends FindingReport {
   server: string;
   reachable: boolean;
   problem: string | null;
@@ -33,6 +34,10 @@ export async function testConnection(home: string, settings: Settings, now: () =
     batchUpload: null,
     hashLookup: null,
     reconciliation: client.canListSessions,
+    bookFinding: null,
+    bookFindingNote: null,
+    uploads: null,
+    parallelUploads: settings.parallelUploads,
     warnings: [],
   };
   if (settings.insecureTls) report.warnings.push('TLS certificate checks are OFF for this server (--insecure-tls on)');
@@ -80,8 +85,11 @@ export async function testConnection(home: string, settings: Settings, now: () =
       'only a KOReader login is configured: BookLore lists sessions to BookLore accounts only, so after a lost acknowledgement a session is re-sent unchecked and may be duplicated; add --username for exactly-once uploads',
     );
   }
-  if (report.hashLookup === false) {
-    report.warnings.push('this server has no hash lookup (upstream BookLore): sessions recorded by fingerprint need `booklore-sync attach --hash H --book-id N`');
+  Object.assign(report, await bookFinding(client, report.hashLookup, report.batchUpload, settings.parallelUploads));
+  if (report.bookFinding === 'none') {
+    report.warnings.push(
+      `this server has no hash lookup (stock BookLore, Grimmory) and its book files cannot be read here (${report.bookFindingNote}): sessions recorded by fingerprint need \`booklore-sync attach --hash H --book-id N\``,
+    );
   }
   return report;
 }

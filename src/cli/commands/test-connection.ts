@@ -5,6 +5,15 @@ import { loadSettings } from '../../config/settings.js';
 import { EXIT } from '../../exit-codes.js';
 import { action } from '../action.js';
 
+const describeFinding = (finding: string | null): string =>
+  finding === 'by-hash'
+    ? 'by fingerprint, with the server\'s hash lookup'
+    : finding === 'remote fingerprint'
+      ? 'by fingerprint, reading the sampled bytes of the server\'s files (no hash lookup here)'
+      : finding === 'none'
+        ? 'NOT by fingerprint: use `attach`'
+        : 'unknown';
+
 const yesNo = (value: boolean | null) => (value === null ? 'unknown' : value ? 'yes' : 'no');
 
 export function registerTestConnection(program: Command): void {
@@ -22,6 +31,8 @@ export function registerTestConnection(program: Command): void {
             `KOReader login:   ${report.koreaderLogin}`,
             `batch upload:     ${yesNo(report.batchUpload)}`,
             `hash lookup:      ${yesNo(report.hashLookup)}`,
+            `books found:      ${describeFinding(report.bookFinding)}`,
+            `uploads:          ${report.uploads === null ? 'unknown' : report.uploads === 'batch' ? 'batches of up to 100' : `single POSTs, ${report.parallelUploads} at a time`}`,
             `duplicate checks: ${report.reconciliation ? 'yes (BookLore account)' : 'NO (KOReader login only)'}`,
           ].join('\n'),
         );

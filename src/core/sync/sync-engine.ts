@@ -15,6 +15,7 @@ import { prepareForUpload, timeKey } from './wire-session.js';
 import type { HashToFind, ResolveResult } from './remote-fingerprint-resolver.js';
 import type { LocalFile } from './library-port.js';
 import { describeErrors, isBookType } from '../session.js';
+import { RequestSlots } from './request-slots.js';
 
 export interface SyncOptions {
   /** Automatic triggers respect backoff; a manual Sync Now does not (X4). */
@@ -30,6 +31,11 @@ export interface SyncOptions {
   backoff: BackoffPolicy;
   /** Books uploaded at the same time (requests in flight). */
   concurrency: number;
+  /**
+   * Single POSTs in flight at once on servers without a batch endpoint (stock BookLore,
+   * Grimmory); each session is marked as sent before its own request leaves (X1).
+   */
+  parallelSingles: number;
 }
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
@@ -39,6 +45,7 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   reconcileGraceSeconds: 30,
   backoff: DEFAULT_BACKOFF_POLICY,
   concurrency: 4,
+  parallelSingles: 8,
 };
 
 export interface SyncEvents {
@@ -107,6 +114,7 @@ export class SyncEngine {
   private total = 0;
   /** Sync Now asks once more whether hash lookup exists; once per sync is enough. */
   private hashLookupRechecked = false;
+  private singleSlots: RequestSlots | null = null;
 
   constructor(
     private readonly deps: SyncDeps,
@@ -328,7 +336,9 @@ export class SyncEngine {
       }
     };
     const workers: Promise<void>[] = [];
-    const count = groups.length < this.options.concurrency ? groups.length : this.options.concurrency;
+    // Without batches, one-session books would otherwise cap the singles in flight at `concurrency`.
+    const wanted = this.capabilities.batchUpload === false && this.options.parallelSingles > this.options.concurrency ? this.options.parallelSingles : this.options.concurrency;
+    const count = groups.length < wanted ? groups.length : wanted;
     for (let i = 0; i < count; i++) workers.push(worker());
     await Promise.all(workers);
     return this.report.stoppedBy === null;
@@ -448,35 +458,60 @@ export class SyncEngine {
     return this.capabilities.batchUpload === false ? this.sendSingles(bookId, bookType, items) : this.sendBatch(bookId, bookType, items);
   }
 
+  /**
+   * Single POSTs, several in flight (bounded across the sync) when the server has no batch
+   * endpoint. Each session is marked as sent just before its request (X1) and settled alone, so a
+   * refused one is parked alone (X2); once one fails for the book, no further one is started.
+   */
   private async sendSingles(bookId: number, bookType: string, items: { row: QueuedSession; wire: WireSession }[]): Promise<SendResult> {
+    if (this.singleSlots === null) this.singleSlots = new RequestSlots(this.options.parallelSingles > 1 ? this.options.parallelSingles : 1);
+    const slots = this.singleSlots;
+    let result: SendResult = 'sent';
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < items.length && result === 'sent') {
+        await slots.acquire();
+        try {
+          if (next >= items.length || result !== 'sent') return;
+          const item = items[next]!;
+          next++;
+          const outcome = await this.sendOneSingle(bookId, bookType, item);
+          if (outcome !== 'sent' && result === 'sent') result = outcome;
+        } finally {
+          slots.release();
+        }
+      }
+    };
+    const workers: Promise<void>[] = [];
+    const count = items.length < this.options.parallelSingles ? items.length : this.options.parallelSingles;
+    for (let i = 0; i < (count > 1 ? count : 1); i++) workers.push(worker());
+    await Promise.all(workers);
+    return result;
+  }
+
+  private async sendOneSingle(bookId: number, bookType: string, item: { row: QueuedSession; wire: WireSession }): Promise<SendResult> {
     const { store, api, now } = this.deps;
-    for (const item of items) {
-      const halted = this.halted();
-      if (halted) return halted;
-      const id = item.row.id;
-      store.markSending([id], now());
-      const outcome = await api.postSession(bookId, bookType, item.wire);
-      if (outcome.ok) {
-        store.settleUploaded([{ id, serverSessionId: null }], now());
-        this.report.uploaded++;
-        this.advance(1);
-        continue;
-      }
-      const failure = outcome.failure;
-      if (failure.kind === 'rejected' && failure.status === 400) {
-        const reason = failure.details.length > 0 ? failure.details.join('; ') : failure.message;
-        store.park([id], `rejected by the server: ${reason}`, now());
-        this.report.parked++;
-        this.advance(1);
-        continue;
-      }
-      const result = this.settleFailure(bookId, [id], failure);
-      if (result !== 'sent') {
-        // The rest of this book is not tried now: the server refused the book or is struggling.
-        return result;
-      }
+    const halted = this.halted();
+    if (halted) return halted;
+    const id = item.row.id;
+    store.markSending([id], now());
+    const outcome = await api.postSession(bookId, bookType, item.wire);
+    if (outcome.ok) {
+      store.settleUploaded([{ id, serverSessionId: null }], now());
+      this.report.uploaded++;
+      this.advance(1);
+      return 'sent';
     }
-    return 'sent';
+    const failure = outcome.failure;
+    if (failure.kind === 'rejected' && failure.status === 400) {
+      const reason = failure.details.length > 0 ? failure.details.join('; ') : failure.message;
+      store.park([id], `rejected by the server: ${reason}`, now());
+      this.report.parked++;
+      this.advance(1);
+      return 'sent';
+    }
+    // Not 'sent': the rest of this book is not tried now (the server refused the book or is struggling).
+    return this.settleFailure(bookId, [id], failure);
   }
 
   private settleFailure(bookId: number, ids: number[], failure: Failure): SendResult {
