@@ -18,8 +18,10 @@ import { accessibleBookIds, seedWithBooks, timedDrain } from './sync.js';
 
 async function admin(server: ServerWorker, method: string, path: string, body?: unknown): Promise<any> {
   const response = await fetch(`${server.url}${path}`, {
+    signal: AbortSignal.timeout(120_000),
     method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    // No keep-alive: the syncs run with this thread blocked, and a reused socket may be closed by then.
+    headers: body === undefined ? { connection: 'close' } : { 'content-type': 'application/json', connection: 'close' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const text = await response.text();

@@ -460,46 +460,59 @@ export class SyncEngine {
 
   /**
    * Single POSTs, several in flight (bounded across the sync) when the server has no batch
-   * endpoint. Each session is marked as sent just before its request (X1) and settled alone, so a
-   * refused one is parked alone (X2); once one fails for the book, no further one is started.
+   * endpoint. Sessions go in waves: a wave is marked as sent in one transaction before any of its
+   * requests leaves (X1), its accepted sessions are settled together (one fsync per wave, not two
+   * per session), a refused one is parked alone (X2); once one fails for the book, nothing more
+   * of it is started, and what was marked but not sent goes back to the queue.
    */
   private async sendSingles(bookId: number, bookType: string, items: { row: QueuedSession; wire: WireSession }[]): Promise<SendResult> {
-    if (this.singleSlots === null) this.singleSlots = new RequestSlots(this.options.parallelSingles > 1 ? this.options.parallelSingles : 1);
+    const { store, now } = this.deps;
+    const wave = this.options.parallelSingles > 1 ? this.options.parallelSingles : 1;
+    if (this.singleSlots === null) this.singleSlots = new RequestSlots(wave);
     const slots = this.singleSlots;
-    let result: SendResult = 'sent';
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < items.length && result === 'sent') {
-        await slots.acquire();
-        try {
-          if (next >= items.length || result !== 'sent') return;
-          const item = items[next]!;
-          next++;
-          const outcome = await this.sendOneSingle(bookId, bookType, item);
-          if (outcome !== 'sent' && result === 'sent') result = outcome;
-        } finally {
-          slots.release();
-        }
+    for (let at = 0; at < items.length; at += wave) {
+      const halted = this.halted();
+      if (halted) return halted;
+      const chunk = items.slice(at, at + wave);
+      store.markSending(chunk.map((i) => i.row.id), now());
+      let result: SendResult = 'sent';
+      const uploaded: number[] = [];
+      const unsent: number[] = [];
+      await Promise.all(
+        chunk.map(async (item) => {
+          await slots.acquire();
+          try {
+            const stopNow = result === 'sent' ? this.halted() : null;
+            if (stopNow !== null) result = stopNow;
+            if (result !== 'sent') {
+              unsent.push(item.row.id);
+              return;
+            }
+            const outcome = await this.sendOneSingle(bookId, bookType, item, uploaded);
+            if (outcome !== 'sent' && result === 'sent') result = outcome;
+          } finally {
+            slots.release();
+          }
+        }),
+      );
+      if (uploaded.length > 0) {
+        store.settleUploaded(uploaded.map((id) => ({ id, serverSessionId: null })), now());
+        this.report.uploaded += uploaded.length;
+        this.advance(uploaded.length);
       }
-    };
-    const workers: Promise<void>[] = [];
-    const count = items.length < this.options.parallelSingles ? items.length : this.options.parallelSingles;
-    for (let i = 0; i < (count > 1 ? count : 1); i++) workers.push(worker());
-    await Promise.all(workers);
-    return result;
+      if (unsent.length > 0) store.requeue(unsent, null);
+      if (result !== 'sent') return result;
+    }
+    return 'sent';
   }
 
-  private async sendOneSingle(bookId: number, bookType: string, item: { row: QueuedSession; wire: WireSession }): Promise<SendResult> {
+  /** One single POST of a session already marked as sent; an accepted one is added to `uploaded` (settled with its wave). */
+  private async sendOneSingle(bookId: number, bookType: string, item: { row: QueuedSession; wire: WireSession }, uploaded: number[]): Promise<SendResult> {
     const { store, api, now } = this.deps;
-    const halted = this.halted();
-    if (halted) return halted;
     const id = item.row.id;
-    store.markSending([id], now());
     const outcome = await api.postSession(bookId, bookType, item.wire);
     if (outcome.ok) {
-      store.settleUploaded([{ id, serverSessionId: null }], now());
-      this.report.uploaded++;
-      this.advance(1);
+      uploaded.push(id);
       return 'sent';
     }
     const failure = outcome.failure;
