@@ -22,6 +22,7 @@ import { PLUGIN_WORDING } from './client-wording.js';
 import { md5Hex, partialMd5OfFile } from './fingerprint.js';
 import { HttpTransport } from './http.js';
 import { luaJson } from './json.js';
+import { stockServerResolution } from './stock-server.js';
 import { restrictToOwner } from './file-mode.js';
 import { luaLeaseEnvironment } from './process-info.js';
 import { DATABASE_FILE, describeSqliteFailure, openQueueDatabase, PluginError } from './queue-database.js';
@@ -574,6 +575,7 @@ export class BookloreSyncApp {
           now: this.now,
           random: this.random,
           events: { log: (line) => this.log('info', `BookLore Sync: ${line}`) },
+          stockServer: stockServerResolution(client, db, this.now, (line) => this.log('info', `BookLore Sync: ${line}`)),
         },
         {
           automatic,

@@ -90,8 +90,8 @@ function nameKey(text: string | null): string {
 
 function stem(fileName: string | null): string | null {
   if (fileName === null) return null;
-  const dot = fileName.lastIndexOf('.');
-  return dot > 0 ? fileName.substring(0, dot) : fileName;
+  for (let i = fileName.length - 1; i > 0; i--) if (fileName.charAt(i) === '.') return fileName.substring(0, i);
+  return fileName;
 }
 
 /** Whether a file's title or name looks like the sessions' title (a hint to try it early, never a match). */
