@@ -3,6 +3,7 @@
 // files, through the real CLI, a real queue file and the bundled server. Every bad answer the
 // issue lists: never a wrong match, never a crash, never a session lost; the reason is in `pending`.
 import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -50,6 +51,9 @@ const upstream = () => syncFixture({ profile: 'upstream' });
 test('upstream: a session recorded from a file finds its book with one ranged read; later sessions of it cost none', async () => {
   await withClosing(upstream(), async (f) => {
     await recordFile(f, seedBookBytes(1), 'pride.epub');
+    const db = new Database(join(f.home, 'booklore-sync.sqlite'), { readonly: true });
+    assert.equal(db.prepare('SELECT size_bytes FROM bls_local_files WHERE book_hash = ?').pluck().get(BOOKS.pride.hash), seedBookBytes(1).length, 'record noted the size');
+    db.close();
     const first = await f.sync();
     assert.equal(first.code, 0, first.stderr);
     assert.equal(first.report.uploaded, 1);

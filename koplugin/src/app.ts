@@ -19,7 +19,8 @@ import { BookLoreClient } from '../../src/core/booklore/booklore-client.js';
 import { normalizeServerUrl } from '../../src/core/booklore/server-url.js';
 import { luaAnswerShapes } from './answer-shapes.js';
 import { PLUGIN_WORDING } from './client-wording.js';
-import { md5Hex, partialMd5OfFile } from './fingerprint.js';
+import { fileSize, md5Hex, partialMd5OfFile } from './fingerprint.js';
+import { SqliteRemoteFingerprints } from '../../src/store/remote-fingerprints.js';
 import { HttpTransport } from './http.js';
 import { luaJson } from './json.js';
 import { stockServerResolution } from './stock-server.js';
@@ -506,8 +507,10 @@ export class BookloreSyncApp {
     const books = new BookCache(db, this.now);
     const queue = new SessionQueue(db, this.now);
     const hash = session.bookHash!;
+    const size = fileSize(path);
     const outcome = db.transaction(() => {
       books.remember(path, hash, session.bookTitle ?? titleFromPath(path));
+      if (size !== null) new SqliteRemoteFingerprints(db, this.now).noteLocalFile(hash, size);
       if (session.bookId === null) session.bookId = books.bookIdForHash(hash);
       return queue.enqueue(session, 'record');
     }).immediate();
