@@ -9,6 +9,7 @@ import { measureFingerprint } from './fingerprint.js';
 import { measureImport } from './import.js';
 import { measureLuaDrain } from './lua-drain.js';
 import { measureServerThroughput } from './server-throughput.js';
+import { measureStock } from './stock.js';
 import { measureSync } from './sync.js';
 import { measureUiOverview } from './ui-overview.js';
 
@@ -21,6 +22,7 @@ const SECTIONS: Section[] = [
   { name: 'fingerprint', run: measureFingerprint },
   { name: 'server', run: measureServerThroughput },
   { name: 'sync', run: measureSync },
+  { name: 'stock', run: measureStock },
   { name: 'import', run: measureImport },
   { name: 'lua', run: measureLuaDrain },
   { name: 'ui', run: measureUiOverview },

@@ -93,10 +93,10 @@ test('lua fork: at most 100 sessions per batch, one book per batch', { skip }, a
   });
 });
 
-test('lua upstream: no batch endpoint → single uploads (202), remembered; fingerprint-only sessions wait (attached with the Node CLI on the same file)', { skip }, async () => {
+test('lua upstream: no batch endpoint → single uploads (202), remembered; a fingerprint no server file has waits (attached with the Node CLI on the same file)', { skip }, async () => {
   await withClosing(luaFixture({ profile: 'upstream' }), async (f) => {
     const byId = sessionsFor(BOOKS.pride, 12);
-    const byHash = sessionsFor({ hash: BOOKS.nemo.hash, type: 'CBX' }, 3, 500);
+    const byHash = sessionsFor({ hash: '00000000000000000000000000000abc', type: 'CBX' }, 3, 500); // no server file has it
     await f.enqueue([...byId, ...byHash]);
     const first = await f.sync();
     assert.equal(first.report.uploaded, 12);
@@ -107,9 +107,9 @@ test('lua upstream: no batch endpoint → single uploads (202), remembered; fing
     assert.deepEqual(f.server.admin.requests().filter((r) => r.path.endsWith('/batch')).map((r) => r.status), [500]);
     const waiting = await f.pending();
     assert.equal(waiting.length, 3);
-    assert.match(waiting[0].lastError, /no hash lookup/);
+    assert.match(waiting[0].lastError, /no book in your library on the server has this fingerprint/);
 
-    const attached = await runCli(['--home', f.home, 'attach', '--hash', BOOKS.nemo.hash, '--book-id', '3']);
+    const attached = await runCli(['--home', f.home, 'attach', '--hash', '00000000000000000000000000000abc', '--book-id', '3']);
     assert.equal(attached.code, 0, attached.stderr);
     const second = await f.sync();
     assert.equal(second.report.pending, 0, second.message);

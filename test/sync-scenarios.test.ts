@@ -99,10 +99,11 @@ test('fork: at most 100 sessions per batch, one book per batch', async () => {
   });
 });
 
-test('upstream: no batch endpoint → single uploads (202), remembered; fingerprint-only sessions wait for `attach`', async () => {
+test('upstream: no batch endpoint → single uploads (202), remembered; a fingerprint no server file has waits for `attach`', async () => {
   await withClosing(syncFixture({ profile: 'upstream' }), async (f) => {
     const byId = sessionsFor(BOOKS.pride, 12);
-    const byHash = sessionsFor({ hash: BOOKS.nemo.hash, type: 'CBX' }, 3, 500);
+    // Not the fingerprint of any file on the server (found by content otherwise: stock-server-resolution.test.ts).
+    const byHash = sessionsFor({ hash: '00000000000000000000000000000abc', type: 'CBX' }, 3, 500);
     f.enqueue([...byId, ...byHash]);
     const first = await f.sync();
     assert.equal(first.code, 3);
@@ -114,7 +115,7 @@ test('upstream: no batch endpoint → single uploads (202), remembered; fingerpr
     assert.deepEqual(batchTries.map((r) => r.status), [500], 'the batch endpoint was tried once (§7.2), stored nothing, and singles followed');
     const waiting = await f.pending();
     assert.equal(waiting.length, 3);
-    assert.match(waiting[0].lastError, /no hash lookup .*booklore-sync attach --hash/);
+    assert.match(waiting[0].lastError, /no book in your library on the server has this fingerprint.*booklore-sync attach --hash/);
     const lookups = () => f.server.admin.requests().filter((r) => r.path.includes('/by-hash/')).length;
     const before = lookups();
     await f.sync(['--automatic']);
@@ -122,7 +123,7 @@ test('upstream: no batch endpoint → single uploads (202), remembered; fingerpr
     await f.sync();
     assert.equal(lookups(), before + 1, 'Sync Now asks once more (once per sync, not once per book)');
 
-    const attached = await f.cli(['attach', '--hash', BOOKS.nemo.hash, '--book-id', '3']);
+    const attached = await f.cli(['attach', '--hash', '00000000000000000000000000000abc', '--book-id', '3']);
     assert.equal(attached.code, 0, attached.stderr);
     const second = await f.sync();
     assert.equal(second.code, 0, second.stderr);

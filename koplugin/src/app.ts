@@ -65,6 +65,8 @@ export class BookloreSyncApp {
         reconcileGraceSeconds: options.reconcileGraceSeconds,
         backoffBaseSeconds: options.backoffBaseSeconds,
         concurrency: options.concurrency,
+        // Each request completes before the next (KOReader is single-threaded).
+        requestsInFlight: 1,
       },
     };
     this.sessions = new ReadingSessions(this.runtime, this.now, (line) => this.log('info', `BookLore Sync: ${line}`));

@@ -30,3 +30,12 @@ export function partialMd5OfFile(path: string): FingerprintResult {
 export function md5Hex(text: string): string {
   return luaRequire<Sha2>('ffi/sha2').md5(text).toLowerCase();
 }
+
+/** A file's size in bytes, or null when it cannot be read (§8: the size finds the server's copy first). */
+export function fileSize(path: string): number | null {
+  const [file] = io.open(path, 'rb');
+  if (file === undefined) return null;
+  const [size] = file.seek('end');
+  file.close();
+  return size ?? null;
+}

@@ -96,6 +96,13 @@ function httpDate(text: string): number | null {
   return days * 86400 + tonumber(hour)! * 3600 + tonumber(minute)! * 60 + tonumber(second)!;
 }
 
+/** A Content-Length value, or null when absent or not a plain number. */
+function lengthOf(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const [digits] = string.match(value, '^%s*(%d+)%s*$');
+  return digits === undefined ? null : tonumber(digits)!;
+}
+
 export class HttpTransport implements HttpPort {
   private readonly socket = luaRequire<LuaSocket>('socket');
   private readonly http = luaRequire<SocketHttp>('socket.http');
@@ -117,6 +124,9 @@ export class HttpTransport implements HttpPort {
     const deadline = this.socket.gettime() + timeout;
     const https = url.substring(0, 8).toLowerCase() === 'https://';
     const tracker = { stage: 'connect' as Stage, error: null as string | null };
+    // §8: the status line and headers as received, so an answer whose body we stop reading at
+    // `maxBytes` (socket.http then returns only an error) still has its status and headers.
+    const head = { lines: [] as string[], done: false };
     const socketLib = this.socket;
     const tls = https ? this.tlsParameters() : null;
     const insecure = this.settings.insecureTls;
@@ -194,6 +204,10 @@ export class HttpTransport implements HttpPort {
           if (tracker.stage === 'send') tracker.stage = 'wait';
           sock.settimeout(remaining());
           const [data, err, partial] = sock.receive(pattern, prefix);
+          if (data !== undefined && !head.done && (pattern === undefined || pattern === '*l')) {
+            if (data === '') head.done = true;
+            else head.lines.push(data);
+          }
           if (data !== undefined) tracker.stage = 'read';
           else tracker.error = err ?? 'receive failed';
           return $multi(data, err, partial);
@@ -217,16 +231,23 @@ export class HttpTransport implements HttpPort {
 
     const chunks: string[] = [];
     let size = 0;
+    const limit = options.maxBytes;
+    let stoppedAtLimit = false;
     const sink: (this: void, chunk: string | undefined) => LuaMultiReturn<[number | undefined, string | undefined]> = (chunk) => {
       if (chunk !== undefined && size <= MAX_BODY_BYTES) {
         size += chunk.length;
         if (size <= MAX_BODY_BYTES) chunks.push(chunk);
       }
+      if (limit !== undefined && size >= limit) {
+        // A server that ignores Range must not make us read a whole book: stop here.
+        stoppedAtLimit = true;
+        return $multi(undefined, 'byte limit reached');
+      }
       return $multi(1, undefined);
     };
 
     const headers = new LuaTable<string, string>();
-    headers.set('accept', 'application/json');
+    headers.set('accept', limit !== undefined ? '*/*' : 'application/json');
     for (const [name, value] of Object.entries(options.headers)) headers.set(name.toLowerCase(), value);
     if (options.body !== undefined) {
       headers.set('content-type', 'application/json');
@@ -247,6 +268,7 @@ export class HttpTransport implements HttpPort {
       const [ok, code, responseHeaders] = this.http.request(request);
       return { ok, code, responseHeaders };
     });
+    if (stoppedAtLimit && limit !== undefined) return this.stoppedAnswer(head.lines, chunks.join(''), limit);
     if (!called || typeof answer === 'string') {
       return { ok: false, failure: this.classify(tracker.stage, tracker.error ?? tostring(answer), timeout) };
     }
@@ -262,6 +284,33 @@ export class HttpTransport implements HttpPort {
         contentType: header('content-type') ?? '',
         text: chunks.join(''),
         retryAfterSeconds: retryAfterSeconds(header('retry-after'), this.nowSeconds()),
+        contentRange: header('content-range') ?? null,
+        contentLength: lengthOf(header('content-length')),
+        truncated: false,
+      },
+    };
+  }
+
+  /** The answer we stopped reading at `limit` bytes, from the status line and headers seen on the socket. */
+  private stoppedAnswer(lines: string[], body: string, limit: number): HttpResult {
+    const [code] = string.match(lines[0] ?? '', '^HTTP/%d[%.%d]* (%d%d%d)');
+    if (code === undefined) return { ok: false, failure: { kind: 'unknown', message: 'the answer had no status line', answered: true } };
+    const headers = new Map<string, string>();
+    for (let i = 1; i < lines.length; i++) {
+      const [name, value] = string.match(lines[i]!, '^([^:]+):%s*(.-)%s*$');
+      if (name !== undefined && value !== undefined) headers.set(name.toLowerCase(), value);
+    }
+    const contentLength = lengthOf(headers.get('content-length'));
+    return {
+      ok: true,
+      response: {
+        status: tonumber(code)!,
+        contentType: headers.get('content-type') ?? '',
+        text: body.length > limit ? body.substring(0, limit) : body,
+        retryAfterSeconds: null,
+        contentRange: headers.get('content-range') ?? null,
+        contentLength,
+        truncated: contentLength === null || contentLength > limit,
       },
     };
   }

@@ -7,7 +7,7 @@ import { luaAnswerShapes } from './answer-shapes.js';
 import { shortErrorText } from './error-text.js';
 import { PLUGIN_WORDING } from './client-wording.js';
 import { restrictToOwner } from './file-mode.js';
-import { partialMd5OfFile } from './fingerprint.js';
+import { fileSize, md5Hex, partialMd5OfFile } from './fingerprint.js';
 import { HttpTransport } from './http.js';
 import { luaJson } from './json.js';
 import { luaLeaseEnvironment } from './process-info.js';
@@ -94,6 +94,8 @@ export function koreaderRuntime(options: KoreaderRuntimeOptions): Runtime {
     nowMs: () => options.now() * 1000,
     random: options.random,
     fingerprint: partialMd5OfFile,
+    fileSize,
+    md5Hex,
     lease: luaLeaseEnvironment(options.random),
     settings: options.settings,
     snapshotStatistics: (path) => snapshotStatistics(path, options.settingsDir, driver.busyTimeoutMs),

@@ -54,7 +54,10 @@ if type(options) == "table" then
   for key, value in pairs(options) do if value == cjson.null and type(key) == "string" then options[key] = nil end end
 end
 local log_lines = {}
+-- `read` sets the clock to a session's start, then its end; otherwise the real time.
+local clock = nil
 local app = Core.createApp({
+  now = function() return clock or os.time() end,
   settingsDir = home,
   settings = settings,
   wal = true,
@@ -71,6 +74,14 @@ local function emit(value)
 end
 
 local commands = {}
+
+-- A document read from `start` to `end` (epoch seconds): the plugin's session start and end.
+function commands.read()
+  clock = options.start
+  app:sessionStart({ path = options.path, title = options.title, location = "1", progress = 1 })
+  clock = options["end"]
+  emit(app:sessionEnd({ location = "9", progress = 5 }))
+end
 
 function commands.configure()
   for key, value in pairs(options) do

@@ -17,6 +17,8 @@ export interface AppSettings {
   detection: DetectionRules;
   timeoutSeconds: number;
   insecureTls: boolean;
+  /** Single uploads in flight on a server without batch upload (default: the engine's). */
+  parallelUploads?: number;
 }
 
 export interface SettingsPort {

@@ -4,6 +4,7 @@
 import { bookTypeForFile, titleFromPath } from '../core/book-type-from-file.js';
 import { checkDetectionRules, type DetectionRules } from '../core/detection-rules.js';
 import { validateSession, type FieldError, type Session, type SessionInput } from '../core/session.js';
+import { SqliteRemoteFingerprints } from '../store/remote-fingerprints.js';
 import type { QueueStore } from './queue-store.js';
 import type { Runtime } from './runtime.js';
 
@@ -74,7 +75,12 @@ export function recordSession(store: QueueStore, request: RecordRequest, rules: 
 export function queueCounted(store: QueueStore, session: Session, bookPath: string | null): RecordOutcome {
   const outcome = store.use((s) =>
     s.db.transaction(() => {
-      if (bookPath !== null && session.bookHash !== null) s.books.remember(bookPath, session.bookHash, session.bookTitle ?? titleFromPath(bookPath));
+      if (bookPath !== null && session.bookHash !== null) {
+        s.books.remember(bookPath, session.bookHash, session.bookTitle ?? titleFromPath(bookPath));
+        // §8: on servers without hash lookup, the size finds the server's copy with the fewest reads.
+        const size = s.runtime.fileSize(bookPath);
+        if (size !== null) new SqliteRemoteFingerprints(s.db, s.nowSeconds).noteLocalFile(session.bookHash, size);
+      }
       if (session.bookId === null && session.bookHash !== null) session.bookId = s.books.bookIdForHash(session.bookHash);
       return s.queue.enqueue(session, 'record');
     }).immediate(),

@@ -9,6 +9,7 @@ import { connect } from './booklore-connection.js';
 import { QueueStore } from './queue-store.js';
 import { recordSyncLog } from './record-sync-log.js';
 import type { AppContext } from './runtime.js';
+import { stockServerResolution } from './stock-server.js';
 
 export interface RunSyncOptions {
   /** Automatic triggers respect backoff (X4); Sync Now does not. */
@@ -20,6 +21,8 @@ export interface RunSyncOptions {
   shouldContinue?: () => boolean;
   /** What started it, for the sync log (default: manual or automatic). */
   trigger?: string;
+  /** Single POSTs in flight without a batch endpoint (default: the `parallelUploads` setting). */
+  parallelSingles?: number;
 }
 
 export type RunSyncResult = { ran: true; report: SyncReport } | { ran: false; busyPid: number | null; busyHost: string | null };
@@ -53,12 +56,18 @@ export async function runSync(context: AppContext, options: RunSyncOptions): Pro
         random: () => runtime.random(),
         events: options.events,
         shouldContinue: options.shouldContinue,
+        stockServer: stockServerResolution(runtime, client, store.db, store.nowSeconds, {
+          shouldContinue: options.shouldContinue,
+          log: options.events?.log,
+          options: timing.requestsInFlight !== undefined ? { concurrency: timing.requestsInFlight } : {},
+        }),
       },
       {
         automatic: options.automatic,
         backoff: { ...DEFAULT_BACKOFF_POLICY, baseSeconds: timing.backoffBaseSeconds ?? DEFAULT_BACKOFF_POLICY.baseSeconds },
         reconcileGraceSeconds: timing.reconcileGraceSeconds ?? defaultReconcileGraceSeconds(settings.timeoutSeconds),
         ...(timing.concurrency !== undefined ? { concurrency: timing.concurrency } : {}),
+        ...((options.parallelSingles ?? settings.parallelUploads) !== undefined ? { parallelSingles: options.parallelSingles ?? settings.parallelUploads } : {}),
       },
     );
     const started = runtime.nowMs();

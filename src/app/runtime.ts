@@ -83,6 +83,10 @@ export interface Runtime {
   random(): number;
   /** KOReader's partial MD5 of a book file. */
   fingerprint(path: string): FingerprintResult;
+  /** A file's size in bytes, or null when it cannot be read. */
+  fileSize(path: string): number | null;
+  /** MD5 (hex) of bytes held one per character (the fingerprint of a server's book file). */
+  md5Hex(bytes: string): string;
   readonly lease: LeaseEnvironment;
   readonly settings: SettingsPort;
   /**
@@ -102,6 +106,8 @@ export interface AppTiming {
   backoffBaseSeconds?: number;
   /** Books uploaded at once. */
   concurrency?: number;
+  /** Requests this runtime can have in flight at once (KOReader: one; each completes before the next). */
+  requestsInFlight?: number;
 }
 
 /** What every use case gets: the runtime, where the queue lives, and the timing options. */

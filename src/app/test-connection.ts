@@ -1,13 +1,15 @@
 // Test Connection, in both runtimes: reachability, each configured login, and what the server can
 // do. The answers also refresh the remembered capabilities used by sync (X3).
 import { SqliteSyncStore } from '../store/sqlite-sync-store.js';
+import { DEFAULT_SYNC_OPTIONS } from '../core/sync/sync-engine.js';
+import { bookFinding, type FindingReport } from './book-finding.js';
 import { connect } from './booklore-connection.js';
 import { withQueueStore } from './queue-store.js';
 import { nowSeconds, type AppContext } from './runtime.js';
 
 export type LoginState = 'ok' | 'rejected' | 'not configured' | 'unknown';
 
-export interface ConnectionReport {
+export interface ConnectionReport extends FindingReport {
   server: string;
   reachable: boolean;
   problem: string | null;
@@ -35,6 +37,10 @@ export async function testConnection(context: AppContext): Promise<ConnectionRep
     batchUpload: null,
     hashLookup: null,
     reconciliation: client.canListSessions,
+    bookFinding: null,
+    bookFindingNote: null,
+    uploads: null,
+    parallelUploads: settings.parallelUploads ?? DEFAULT_SYNC_OPTIONS.parallelSingles,
     warnings: [],
   };
   if (settings.insecureTls) report.warnings.push('TLS certificate checks are OFF for this server');
@@ -68,8 +74,11 @@ export async function testConnection(context: AppContext): Promise<ConnectionRep
       `only a KOReader login is configured: BookLore lists sessions to BookLore accounts only, so after a lost acknowledgement a session is re-sent unchecked and may be duplicated; ${runtime.wording.addBookLoreAccount}`,
     );
   }
-  if (report.hashLookup === false) {
-    report.warnings.push(`this server has no hash lookup (upstream BookLore): sessions recorded by fingerprint ${runtime.wording.attachByHand}`);
+  Object.assign(report, await bookFinding(client, report.hashLookup, report.batchUpload, report.parallelUploads));
+  if (report.bookFinding === 'none') {
+    report.warnings.push(
+      `this server has no hash lookup (stock BookLore, Grimmory) and its book files cannot be read here (${report.bookFindingNote}): sessions recorded by fingerprint ${runtime.wording.attachByHand}`,
+    );
   }
   return report;
 }
@@ -98,6 +107,18 @@ async function probeCapabilities(context: AppContext, client: ReturnType<typeof 
 
 const yesNo = (value: boolean | null): string => (value === null ? 'unknown' : value ? 'yes' : 'no');
 
+function describeFinding(finding: string | null): string {
+  if (finding === 'by-hash') return "by fingerprint, with the server's hash lookup";
+  if (finding === 'remote fingerprint') return "by fingerprint, reading the sampled bytes of the server's files (no hash lookup here)";
+  if (finding === 'none') return 'NOT by fingerprint: a book id must be attached by hand';
+  return 'unknown';
+}
+
+function describeUploads(report: ConnectionReport): string {
+  if (report.uploads === null) return 'unknown';
+  return report.uploads === 'batch' ? 'batches of up to 100' : `single POSTs, ${report.parallelUploads} at a time`;
+}
+
 /** The report as the lines both runtimes show (the CLI's table, the plugin's Test Connection box). */
 export function connectionLines(report: ConnectionReport): string[] {
   const reach = report.reachable ? `reachable${report.version !== null ? `, BookLore ${report.version}` : ''}` : 'NOT reachable';
@@ -107,6 +128,8 @@ export function connectionLines(report: ConnectionReport): string[] {
     `KOReader login:   ${report.koreaderLogin}`,
     `batch upload:     ${yesNo(report.batchUpload)}`,
     `hash lookup:      ${yesNo(report.hashLookup)}`,
+    `books found:      ${describeFinding(report.bookFinding)}`,
+    `uploads:          ${describeUploads(report)}`,
     `duplicate checks: ${report.reconciliation ? 'yes (BookLore account)' : 'NO (KOReader login only)'}`,
   ];
 }

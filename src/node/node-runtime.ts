@@ -1,6 +1,7 @@
 // The application layer's Runtime in Node: better-sqlite3, fetch (undici), JSON, zod answer shapes,
 // the command line's wording, crypto randomness, the settings file (0600) of a data directory.
-import { randomInt } from 'node:crypto';
+import { createHash, randomInt } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppContext, AppTiming, Runtime } from '../app/runtime.js';
 import { DATABASE_FILE } from '../app/queue-database.js';
@@ -45,6 +46,14 @@ export function nodeRuntime(home: string, options: NodeRuntimeOptions = {}): Run
         return { ok: false, problem: describeFileError(path, err) };
       }
     },
+    fileSize(path) {
+      try {
+        return statSync(path).size;
+      } catch {
+        return null;
+      }
+    },
+    md5Hex: (bytes) => createHash('md5').update(Buffer.from(bytes, 'latin1')).digest('hex'),
     lease: nodeLeaseEnvironment,
     settings: {
       load: () => loadSettings(home),

@@ -34,6 +34,8 @@ export const SettingsSchema = z.object({
   /** Accept a self-signed certificate (explicit opt-out; warned about on every use). */
   insecureTls: z.boolean().default(false),
   syncIntervalSeconds: z.number().int().min(10).default(900),
+  /** Single POSTs in flight on servers without a batch endpoint (stock BookLore, Grimmory). */
+  parallelUploads: z.number().int().min(1).max(32).default(8),
 });
 
 export type Settings = z.infer<typeof SettingsSchema>;

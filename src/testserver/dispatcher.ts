@@ -7,6 +7,7 @@ import { handleAdminRequest, isAdminPath } from './admin-api.js';
 import { chainFor, type Authenticator, type Principal } from './auth.js';
 import { errorResponse, reasonPhrase, UNEXPECTED_ERROR } from './error-responses.js';
 import { describeFaultRule, type FaultPlan, type FaultRule } from './faults.js';
+import { shiftedContentRange } from './content-faults.js';
 import { htmlResponse, makeRequest, type ApiRequest, type ApiResponse } from './http-exchange.js';
 import { CAPTIVE_PORTAL_HTML } from './html-pages.js';
 import { describeSessionPost, type RequestLog } from './request-log.js';
@@ -160,6 +161,7 @@ export class Dispatcher {
         break;
     }
 
+    if (rule?.action === 'ignore-range') delete request.headers.range;
     const processed = this.process(request);
     const principal = processed.principal;
     let response = processed.response;
@@ -170,6 +172,7 @@ export class Dispatcher {
       return;
     }
     if (rule?.action === 'truncate') response = truncated(response);
+    if (rule?.action === 'wrong-range') response = shiftedContentRange(response);
     send(req, res, response);
     record(response.status, principal);
   }

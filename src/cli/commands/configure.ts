@@ -26,6 +26,7 @@ interface ConfigureOptions {
   insecureTls?: string;
   timeout?: string;
   interval?: string;
+  parallelUploads?: string;
 }
 
 function onOff(name: string, value: string): boolean {
@@ -80,6 +81,7 @@ export function registerConfigure(program: Command): void {
     .option('--insecure-tls <on|off>', 'accept a self-signed certificate (NOT recommended)')
     .option('--timeout <seconds>', 'network timeout per request (default 15)')
     .option('--interval <seconds>', 'how often `watch` syncs on its own (default 900)')
+    .option('--parallel-uploads <n>', 'single uploads in flight on servers without batch upload (default 8, 1–32)')
     .action(action<ConfigureOptions>((ctx, options) => configure(ctx, options)));
 }
 
@@ -108,6 +110,7 @@ function applyOptions(current: Settings, o: ConfigureOptions): Settings {
   }
   if (o.timeout !== undefined) next.timeoutSeconds = wholeNumber('--timeout', o.timeout, 1, 600);
   if (o.interval !== undefined) next.syncIntervalSeconds = wholeNumber('--interval', o.interval, 10, 7 * 86400);
+  if (o.parallelUploads !== undefined) next.parallelUploads = wholeNumber('--parallel-uploads', o.parallelUploads, 1, 32);
   return next;
 }
 

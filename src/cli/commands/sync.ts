@@ -14,6 +14,7 @@ interface SyncOptions {
   automatic?: boolean;
   wait: string;
   viaDaemon?: boolean;
+  parallelUploads?: string;
 }
 
 export function exitCodeFor(report: SyncReport): ExitCode {
@@ -21,13 +22,14 @@ export function exitCodeFor(report: SyncReport): ExitCode {
   return report.pending === 0 ? EXIT.ok : EXIT.stillQueued;
 }
 
-export async function syncNow(ctx: CommandContext, automatic: boolean, waitMs: number): Promise<ExitCode> {
+export async function syncNow(ctx: CommandContext, automatic: boolean, waitMs: number, parallelSingles?: number): Promise<ExitCode> {
   const bar = progressBar(ctx, 'Uploading', 200);
   let result;
   try {
     result = await runSync(ctx.app, {
       automatic,
       waitForLeaseMs: waitMs,
+      ...(parallelSingles !== undefined ? { parallelSingles } : {}),
       events: { progress: (done, total) => bar.update(done, total), log: (line) => ctx.info(line) },
     });
   } finally {
@@ -53,6 +55,7 @@ export function registerSync(program: Command): void {
     .description('Sync Now: resolve books by hash, upload queued sessions, report (exit 3 if any stay queued)')
     .option('--automatic', 'behave as an automatic trigger: respect backoff after server errors')
     .option('--wait <seconds>', 'how long to wait for a sync already running on this queue', '300')
+    .option('--parallel-uploads <n>', 'single uploads in flight on servers without batch upload (default: the setting, 8)')
     .option('--via-daemon', 'ask the running `watch` daemon to sync (the dispatcher action) instead of syncing here')
     .action(
       action<SyncOptions>(async (ctx, options) => {
@@ -69,7 +72,12 @@ export function registerSync(program: Command): void {
           }
           ctx.info('no daemon is running for this data directory; syncing here');
         }
-        return syncNow(ctx, options.automatic === true, wait * 1000);
+        let parallel: number | undefined;
+        if (options.parallelUploads !== undefined) {
+          parallel = Number(options.parallelUploads);
+          if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) throw usageError(`--parallel-uploads must be a whole number 1–32 (got "${options.parallelUploads}")`);
+        }
+        return syncNow(ctx, options.automatic === true, wait * 1000, parallel);
       }),
     );
 }

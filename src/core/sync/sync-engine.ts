@@ -11,9 +11,12 @@
 import type { BookLoreApi, Failure, WireSession } from './api-port.js';
 import { culpritsFromDetails } from './batch-culprits.js';
 import { DEFAULT_BACKOFF_POLICY, isBackingOff, nextBackoff, type BackoffPolicy } from './backoff.js';
-import type { Capabilities, InFlightGroup, QueuedSession, SyncStore } from './store-port.js';
+import type { Capabilities, InFlightGroup, QueuedSession, SyncStore, UnresolvedHash } from './store-port.js';
 import { prepareForUpload, timeKey } from './wire-session.js';
+import type { HashToFind, ResolveResult } from './remote-fingerprint-resolver.js';
+import type { LocalFile } from './library-port.js';
 import { describeErrors, isBookType } from '../session.js';
+import { RequestSlots } from './request-slots.js';
 
 export interface SyncOptions {
   /** Automatic triggers respect backoff; a manual Sync Now does not (X4). */
@@ -29,6 +32,11 @@ export interface SyncOptions {
   backoff: BackoffPolicy;
   /** Books uploaded at the same time (requests in flight). */
   concurrency: number;
+  /**
+   * Single POSTs in flight at once on servers without a batch endpoint (stock BookLore,
+   * Grimmory); each session is marked as sent before its own request leaves (X1).
+   */
+  parallelSingles: number;
 }
 
 export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
@@ -38,6 +46,7 @@ export const DEFAULT_SYNC_OPTIONS: SyncOptions = {
   reconcileGraceSeconds: 30,
   backoff: DEFAULT_BACKOFF_POLICY,
   concurrency: 4,
+  parallelSingles: 8,
 };
 
 export interface SyncEvents {
@@ -54,6 +63,13 @@ export interface SyncDeps {
   events?: SyncEvents;
   /** Asked before each request: false stops the sync there (e.g. on SIGTERM), nothing half-sent. */
   shouldContinue?: () => boolean;
+  /** §8: finding books by fingerprint where the server has no hash lookup (stock BookLore, Grimmory). */
+  stockServer?: StockServerResolution;
+}
+
+export interface StockServerResolution {
+  resolve(targets: HashToFind[]): Promise<ResolveResult>;
+  localFile(hash: string): LocalFile;
 }
 
 export type StopReason = 'offline' | 'auth' | 'lease-lost' | 'interrupted';
@@ -85,6 +101,8 @@ export interface SyncReport {
   message: string | null;
   batchUpload: boolean | null;
   hashLookup: boolean | null;
+  /** §8: the search by fingerprint on a server without hash lookup, when one ran. */
+  stockResolution?: { contentRequests: number; libraryFiles: number; resolved: number };
 }
 
 type SendResult = 'sent' | 'book-failed' | 'stop';
@@ -107,6 +125,7 @@ export class SyncEngine {
   /** In-flight sessions this sync looked for and did not find (yet), and those it could not check. */
   private readonly notFoundYet = new Set<number>();
   private readonly checkFailed = new Set<number>();
+  private singleSlots: RequestSlots | null = null;
 
   constructor(
     private readonly deps: SyncDeps,
@@ -281,7 +300,9 @@ export class SyncEngine {
   /** S3: one lookup per distinct fingerprint per sync; ids are stored for every session of that book. */
   private async resolveHashes(): Promise<boolean> {
     const { store, api } = this.deps;
-    for (const { hash, typeGuessed } of store.unresolvedHashes()) {
+    const stock: UnresolvedHash[] = [];
+    for (const unresolved of store.unresolvedHashes()) {
+      const { hash, typeGuessed } = unresolved;
       const known = store.knownBook(hash);
       // A known id settles it, unless imported sessions guessed their type and only a lookup can
       // tell it (an id from the plugin's book cache, or learned before types were kept).
@@ -300,8 +321,7 @@ export class SyncEngine {
       // Automatic syncs trust what was learned; Sync Now asks again, so a lookup that was wrongly
       // taken for missing (say, a proxy's error page) does not keep sessions waiting for a day.
       if (this.capabilities.hashLookup === false && (this.options.automatic || this.hashLookupRechecked)) {
-        store.noteUnresolved(hash, `${HASH_NOT_FOUND}: this server has no hash lookup (upstream BookLore); attach the book id with \`booklore-sync attach --hash ${hash} --book-id N\``);
-        this.report.unresolved++;
+        stock.push(unresolved);
         continue;
       }
       if (this.capabilities.hashLookup === false) this.hashLookupRechecked = true;
@@ -316,8 +336,7 @@ export class SyncEngine {
       } else if (outcome.failure.kind === 'unsupported') {
         if (outcome.failure.definite) this.rememberCapability({ hashLookup: false });
         else this.capabilities = { ...this.capabilities, hashLookup: false };
-        store.noteUnresolved(hash, `${HASH_NOT_FOUND}: this server has no hash lookup (upstream BookLore); attach the book id with \`booklore-sync attach --hash ${hash} --book-id N\``);
-        this.report.unresolved++;
+        stock.push(unresolved);
       } else if (this.stopsSync(outcome.failure)) {
         return false;
       } else {
@@ -325,6 +344,40 @@ export class SyncEngine {
         this.report.unresolved++;
       }
     }
+    return this.resolveOnStockServer(stock);
+  }
+
+  /** §8: without hash lookup, books are found by fingerprinting the server's files (remote-fingerprint-resolver.ts). */
+  private async resolveOnStockServer(hashes: UnresolvedHash[]): Promise<boolean> {
+    const { store } = this.deps;
+    const stock = this.deps.stockServer;
+    if (hashes.length === 0) return true;
+    const attach = (hash: string): string => `attach the book id with \`booklore-sync attach --hash ${hash} --book-id N\``;
+    if (stock === undefined) {
+      for (const { hash } of hashes) store.noteUnresolved(hash, `${HASH_NOT_FOUND}: this server has no hash lookup (upstream BookLore); ${attach(hash)}`);
+      this.report.unresolved += hashes.length;
+      return true;
+    }
+    const targets = hashes.map((h) => {
+      const local = stock.localFile(h.hash);
+      return { hash: h.hash, bookType: h.typeGuessed ? null : local.bookType, sizeBytes: local.sizeBytes, title: h.title };
+    });
+    const result = await stock.resolve(targets);
+    let resolved = 0;
+    for (const v of result.verdicts) {
+      if (v.kind === 'found') {
+        resolved += store.assignBookId(v.hash, v.bookId, { title: v.title, bookType: knownBookType(v.bookType) });
+        continue;
+      }
+      this.report.unresolved++;
+      // X7: BookLore rewrites files when it embeds metadata, so the device copy may no longer match.
+      store.noteUnresolved(v.hash, v.kind === 'absent'
+        ? `${HASH_NOT_FOUND}: no book in your library on the server has this fingerprint (compared by file content, ${v.candidates} candidate file(s) checked; the server's copy may have changed when BookLore embedded metadata); ${attach(v.hash)}`
+        : `${HASH_NOT_FOUND} yet (compared by file content): ${v.reason}; or ${attach(v.hash)}`);
+    }
+    this.report.resolved += resolved;
+    this.report.stockResolution = { contentRequests: result.contentRequests, libraryFiles: result.libraryFiles, resolved: result.verdicts.filter((v) => v.kind === 'found').length };
+    if (result.stop !== null && this.stopsSync(result.stop)) return false;
     return true;
   }
 
@@ -345,7 +398,9 @@ export class SyncEngine {
       }
     };
     const workers: Promise<void>[] = [];
-    const count = groups.length < this.options.concurrency ? groups.length : this.options.concurrency;
+    // Without batches, one-session books would otherwise cap the singles in flight at `concurrency`.
+    const wanted = this.capabilities.batchUpload === false && this.options.parallelSingles > this.options.concurrency ? this.options.parallelSingles : this.options.concurrency;
+    const count = groups.length < wanted ? groups.length : wanted;
     for (let i = 0; i < count; i++) workers.push(worker());
     await Promise.all(workers);
     return this.report.stoppedBy === null;
@@ -465,35 +520,73 @@ export class SyncEngine {
     return this.capabilities.batchUpload === false ? this.sendSingles(bookId, bookType, items) : this.sendBatch(bookId, bookType, items);
   }
 
+  /**
+   * Single POSTs, several in flight (bounded across the sync) when the server has no batch
+   * endpoint. Sessions go in waves: a wave is marked as sent in one transaction before any of its
+   * requests leaves (X1), its accepted sessions are settled together (one fsync per wave, not two
+   * per session), a refused one is parked alone (X2); once one fails for the book, nothing more
+   * of it is started, and what was marked but not sent goes back to the queue.
+   */
   private async sendSingles(bookId: number, bookType: string, items: { row: QueuedSession; wire: WireSession }[]): Promise<SendResult> {
-    const { store, api, now } = this.deps;
-    for (const item of items) {
+    const { store, now } = this.deps;
+    const wave = this.options.parallelSingles > 1 ? this.options.parallelSingles : 1;
+    if (this.singleSlots === null) this.singleSlots = new RequestSlots(wave);
+    const slots = this.singleSlots;
+    for (let at = 0; at < items.length; at += wave) {
       const halted = this.halted();
       if (halted) return halted;
-      const id = item.row.id;
-      store.markSending([id], now());
-      const outcome = await api.postSession(bookId, bookType, item.wire);
-      if (outcome.ok) {
-        store.settleUploaded([{ id, serverSessionId: null }], now());
-        this.report.uploaded++;
-        this.advance(1);
-        continue;
+      const chunk = items.slice(at, at + wave);
+      store.markSending(chunk.map((i) => i.row.id), now());
+      let result: SendResult = 'sent';
+      const uploaded: number[] = [];
+      const unsent: number[] = [];
+      await Promise.all(
+        chunk.map(async (item) => {
+          await slots.acquire();
+          try {
+            const stopNow = result === 'sent' ? this.halted() : null;
+            if (stopNow !== null) result = stopNow;
+            if (result !== 'sent') {
+              unsent.push(item.row.id);
+              return;
+            }
+            const outcome = await this.sendOneSingle(bookId, bookType, item, uploaded);
+            if (outcome !== 'sent' && result === 'sent') result = outcome;
+          } finally {
+            slots.release();
+          }
+        }),
+      );
+      if (uploaded.length > 0) {
+        store.settleUploaded(uploaded.map((id) => ({ id, serverSessionId: null })), now());
+        this.report.uploaded += uploaded.length;
+        this.advance(uploaded.length);
       }
-      const failure = outcome.failure;
-      if (failure.kind === 'rejected' && failure.status === 400) {
-        const reason = failure.details.length > 0 ? failure.details.join('; ') : failure.message;
-        store.park([id], `rejected by the server: ${reason}`, now());
-        this.report.parked++;
-        this.advance(1);
-        continue;
-      }
-      const result = this.settleFailure(bookId, [id], failure);
-      if (result !== 'sent') {
-        // The rest of this book is not tried now: the server refused the book or is struggling.
-        return result;
-      }
+      if (unsent.length > 0) store.requeue(unsent, null);
+      if (result !== 'sent') return result;
     }
     return 'sent';
+  }
+
+  /** One single POST of a session already marked as sent; an accepted one is added to `uploaded` (settled with its wave). */
+  private async sendOneSingle(bookId: number, bookType: string, item: { row: QueuedSession; wire: WireSession }, uploaded: number[]): Promise<SendResult> {
+    const { store, api, now } = this.deps;
+    const id = item.row.id;
+    const outcome = await api.postSession(bookId, bookType, item.wire);
+    if (outcome.ok) {
+      uploaded.push(id);
+      return 'sent';
+    }
+    const failure = outcome.failure;
+    if (failure.kind === 'rejected' && failure.status === 400) {
+      const reason = failure.details.length > 0 ? failure.details.join('; ') : failure.message;
+      store.park([id], `rejected by the server: ${reason}`, now());
+      this.report.parked++;
+      this.advance(1);
+      return 'sent';
+    }
+    // Not 'sent': the rest of this book is not tried now (the server refused the book or is struggling).
+    return this.settleFailure(bookId, [id], failure);
   }
 
   private settleFailure(bookId: number, ids: number[], failure: Failure): SendResult {

@@ -85,8 +85,31 @@ function retryAfter(value: string | null): number | null {
 /** Bodies larger than this are not read into memory (a misbehaving server or portal). */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 
+/** §8: at most `maxBytes` of the body as a byte string (latin1), then the connection is dropped. */
+async function readBytes(response: Response, maxBytes: number): Promise<{ text: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  const reader = response.body?.getReader();
+  if (reader === undefined) return { text: '', truncated: false };
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    chunks.push(Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+    size += value.byteLength;
+    if (size >= maxBytes) {
+      // Reading on would cost the rest of a whole book when a server ignores Range.
+      truncated = size > maxBytes || (await reader.read().then((next) => !next.done, () => false));
+      await reader.cancel().catch(() => {});
+      break;
+    }
+  }
+  return { text: Buffer.concat(chunks).subarray(0, maxBytes).toString('latin1'), truncated };
+}
+
 export async function httpRequest(request: HttpRequest, settings: HttpSettings): Promise<HttpResult> {
-  const headers: Record<string, string> = { accept: 'application/json', ...request.headers };
+  const binary = request.maxBytes !== undefined;
+  const headers: Record<string, string> = { accept: binary ? '*/*' : 'application/json', ...request.headers };
   if (request.body !== undefined) headers['content-type'] = 'application/json';
   let response: Response;
   try {
@@ -102,6 +125,7 @@ export async function httpRequest(request: HttpRequest, settings: HttpSettings):
   } catch (err) {
     return { ok: false, failure: classifyTransportError(err, settings.timeoutMs) };
   }
+  if (binary) return binaryResult(response, request.maxBytes!, settings);
   try {
     const length = Number(response.headers.get('content-length') ?? '0');
     let text = '';
@@ -123,6 +147,28 @@ export async function httpRequest(request: HttpRequest, settings: HttpSettings):
     };
   } catch (err) {
     // The status line arrived, so the server finished with the request; only its answer is lost.
+    return { ok: false, failure: lost(`the answer was cut short (${classifyTransportError(err, settings.timeoutMs).message})`, true) };
+  }
+}
+
+async function binaryResult(response: Response, maxBytes: number, settings: HttpSettings): Promise<HttpResult> {
+  const lengthHeader = response.headers.get('content-length');
+  const contentLength = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : null;
+  try {
+    const { text, truncated } = await readBytes(response, Math.min(maxBytes, MAX_BODY_BYTES));
+    return {
+      ok: true,
+      response: {
+        status: response.status,
+        contentType: response.headers.get('content-type') ?? '',
+        text,
+        retryAfterSeconds: retryAfter(response.headers.get('retry-after')),
+        contentRange: response.headers.get('content-range'),
+        contentLength,
+        truncated,
+      },
+    };
+  } catch (err) {
     return { ok: false, failure: lost(`the answer was cut short (${classifyTransportError(err, settings.timeoutMs).message})`, true) };
   }
 }
