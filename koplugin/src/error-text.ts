@@ -13,12 +13,7 @@ export function errorDetails(err: unknown): string {
     const origin = (err as { origin?: unknown }).origin;
     return origin !== undefined && origin !== null ? `${own}\nfrom: ${errorDetails(origin)}` : own;
   }
-  if (typeof err === 'string') return err;
-  if (type(err) === 'table') {
-    const message = (err as { message?: unknown }).message;
-    if (typeof message === 'string') return message;
-  }
-  return tostring(err);
+  return messageOf(err);
 }
 
 function messageOf(err: unknown): string {

@@ -2,17 +2,13 @@
 // its LuaSettings file). Optional fields are absent or null when not set.
 import type { DetectionRules } from '../core/detection-rules.js';
 import type { Tokens } from '../core/booklore/answer-shapes.js';
+import type { Credentials } from '../core/booklore/authenticator.js';
 
-export interface AppSettings {
+/** The accounts are the client's Credentials (username, password, tokens, KOReader key) by their names. */
+export interface AppSettings extends Omit<Credentials, 'mode'> {
   server?: string | null;
   /** auto: JWT when a BookLore account is configured, else KOReader headers. */
-  auth: 'auto' | 'jwt' | 'koreader';
-  username?: string | null;
-  password?: string | null;
-  refreshToken?: string | null;
-  accessToken?: string | null;
-  koreaderUsername?: string | null;
-  koreaderKey?: string | null;
+  auth: Credentials['mode'];
   manualSyncOnly: boolean;
   detection: DetectionRules;
   timeoutSeconds: number;

@@ -54,12 +54,16 @@ export class QueueStore<D extends OwnedDatabase = OwnedDatabase> {
   }
 }
 
-/** Opens the store, runs `operation`, and always closes it. */
-export function withQueueStore<T>(context: AppContext, operation: (store: QueueStore) => T): T {
-  const store = QueueStore.openFor(context);
+/** Runs `operation` on a store just opened, and always closes it. */
+export function useAndClose<S extends QueueStore, T>(store: S, operation: (store: S) => T): T {
   try {
     return store.use(operation);
   } finally {
     store.close();
   }
+}
+
+/** Opens the store, runs `operation`, and always closes it. */
+export function withQueueStore<T>(context: AppContext, operation: (store: QueueStore) => T): T {
+  return useAndClose(QueueStore.openFor(context), operation);
 }

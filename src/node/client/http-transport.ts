@@ -1,5 +1,5 @@
 import type { Agent } from 'undici';
-import type { HttpPort, HttpRequest, HttpResult, TransportFailure } from '../../core/booklore/http-port.js';
+import type { HttpPort, HttpRequest, HttpResponse, HttpResult, TransportFailure } from '../../core/booklore/http-port.js';
 
 // The HTTP port (src/core/booklore/http-port.ts) over the built-in fetch (undici), with a timeout
 // on every request and failures sorted by what they mean for the data: never reached the server
@@ -136,19 +136,21 @@ export async function httpRequest(request: HttpRequest, settings: HttpSettings):
       text = await response.text();
       if (text.length > MAX_BODY_BYTES) text = text.slice(0, MAX_BODY_BYTES);
     }
-    return {
-      ok: true,
-      response: {
-        status: response.status,
-        contentType: response.headers.get('content-type') ?? '',
-        text,
-        retryAfterSeconds: retryAfter(response.headers.get('retry-after')),
-      },
-    };
+    return { ok: true, response: answerOf(response, text) };
   } catch (err) {
     // The status line arrived, so the server finished with the request; only its answer is lost.
     return { ok: false, failure: lost(`the answer was cut short (${classifyTransportError(err, settings.timeoutMs).message})`, true) };
   }
+}
+
+/** The port's view of an answer: status, type, body, Retry-After. */
+function answerOf(response: Response, text: string): HttpResponse {
+  return {
+    status: response.status,
+    contentType: response.headers.get('content-type') ?? '',
+    text,
+    retryAfterSeconds: retryAfter(response.headers.get('retry-after')),
+  };
 }
 
 async function binaryResult(response: Response, maxBytes: number, settings: HttpSettings): Promise<HttpResult> {
@@ -156,18 +158,7 @@ async function binaryResult(response: Response, maxBytes: number, settings: Http
   const contentLength = lengthHeader !== null && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : null;
   try {
     const { text, truncated } = await readBytes(response, Math.min(maxBytes, MAX_BODY_BYTES));
-    return {
-      ok: true,
-      response: {
-        status: response.status,
-        contentType: response.headers.get('content-type') ?? '',
-        text,
-        retryAfterSeconds: retryAfter(response.headers.get('retry-after')),
-        contentRange: response.headers.get('content-range'),
-        contentLength,
-        truncated,
-      },
-    };
+    return { ok: true, response: { ...answerOf(response, text), contentRange: response.headers.get('content-range'), contentLength, truncated } };
   } catch (err) {
     return { ok: false, failure: lost(`the answer was cut short (${classifyTransportError(err, settings.timeoutMs).message})`, true) };
   }

@@ -2,7 +2,7 @@
 // (benchmarks, tests, the fuzzers) that use more of it than the portable SqlDatabase port.
 import type Database from 'better-sqlite3';
 import { openQueueDatabase } from '../../app/queue-database.js';
-import { QueueStore } from '../../app/queue-store.js';
+import { QueueStore, useAndClose } from '../../app/queue-store.js';
 import { databasePath, nodeRuntime } from '../node-runtime.js';
 
 export class LocalStore extends QueueStore<Database.Database> {
@@ -15,10 +15,5 @@ export class LocalStore extends QueueStore<Database.Database> {
 
 /** Opens the store, runs `operation`, and always closes it. */
 export function withLocalStore<T>(home: string, operation: (store: LocalStore) => T): T {
-  const store = LocalStore.open(home);
-  try {
-    return store.use(operation);
-  } finally {
-    store.close();
-  }
+  return useAndClose(LocalStore.open(home), operation);
 }
