@@ -5,9 +5,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { saveSettings, SettingsSchema } from '../src/config/settings.js';
+import { saveSettings, SettingsSchema } from '../src/node/settings-file.js';
 import { validateSession } from '../src/core/session.js';
-import { LocalStore } from '../src/store/local-store.js';
+import { LocalStore } from '../src/node/sqlite/local-store.js';
 
 const DRAIN_CHILD = join(dirname(fileURLToPath(import.meta.url)), 'drain-child.js');
 
@@ -39,10 +39,12 @@ export interface DrainResult {
   maxRssMb: number;
   uploaded: number;
   pending: number;
+  stockResolution: { contentRequests: number; libraryFiles: number; resolved: number } | null;
 }
 
 /** One Sync Now of `home` by the Node build, in its own process (bench/drain-child.ts). */
-export function drainWithNode(home: string, concurrency: number | null = null): DrainResult {
-  const out = execFileSync(process.execPath, [DRAIN_CHILD, home, ...(concurrency ? [String(concurrency)] : [])], { encoding: 'utf8', maxBuffer: 1 << 20 });
+export function drainWithNode(home: string, concurrency: number | null = null, parallelSingles: number | null = null): DrainResult {
+  const args = [concurrency ? String(concurrency) : '-', ...(parallelSingles ? [String(parallelSingles)] : [])];
+  const out = execFileSync(process.execPath, [DRAIN_CHILD, home, ...args], { encoding: 'utf8', maxBuffer: 1 << 20 });
   return JSON.parse(out.trim().split('\n').pop()!) as DrainResult;
 }

@@ -9,7 +9,9 @@ import { measureFingerprint } from './fingerprint.js';
 import { measureImport } from './import.js';
 import { measureLuaDrain } from './lua-drain.js';
 import { measureServerThroughput } from './server-throughput.js';
+import { measureStock } from './stock.js';
 import { measureSync } from './sync.js';
+import { measureUiOverview } from './ui-overview.js';
 
 const RESULTS = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', 'results.json');
 
@@ -20,8 +22,10 @@ const SECTIONS: Section[] = [
   { name: 'fingerprint', run: measureFingerprint },
   { name: 'server', run: measureServerThroughput },
   { name: 'sync', run: measureSync },
+  { name: 'stock', run: measureStock },
   { name: 'import', run: measureImport },
   { name: 'lua', run: measureLuaDrain },
+  { name: 'ui', run: measureUiOverview },
 ];
 
 async function main(): Promise<void> {

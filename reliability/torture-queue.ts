@@ -5,9 +5,10 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importKoreaderStats } from '../src/app/import-koreader-stats.js';
+import { nodeApp } from '../src/node/node-runtime.js';
 import { formatIsoUtc } from '../src/core/iso-time.js';
 import { PLUGIN_SESSION_GAP_SECONDS } from '../src/core/page-stat-sessions.js';
-import { DATABASE_FILE } from '../src/store/open-queue-database.js';
+import { DATABASE_FILE } from '../src/app/queue-database.js';
 import { readingRun, writeKoreaderStatistics, type StatsRow } from '../test/helpers/koreader-stats-db.js';
 import type { Prng } from './prng.js';
 import type { PlannedSession } from './torture-runtime.js';
@@ -67,7 +68,7 @@ export function importTrialFile(rng: Prng, home: string, books: readonly { id: n
   writeKoreaderStatistics(file, { books: chosen.map((book, b) => ({ id: b + 1, title: `Book ${book.id}`, md5: book.hash, pages: 300 })), rows });
   const reference = mkdtempSync(join(tmpdir(), 'bls-torture-ref-'));
   try {
-    importKoreaderStats(reference, file, { gapSeconds: PLUGIN_SESSION_GAP_SECONDS, dryRun: false, includeOpen: true });
+    importKoreaderStats(nodeApp(reference), file, { gapSeconds: PLUGIN_SESSION_GAP_SECONDS, dryRun: false, includeOpen: true });
     const idOf = new Map(books.map((b) => [b.hash, b.id]));
     const keys = withQueue(reference, [] as string[], (db) =>
       (db.prepare('SELECT book_hash, start_time, end_time FROM pending_sessions').all() as { book_hash: string; start_time: string; end_time: string }[]).map(

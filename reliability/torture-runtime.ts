@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { saveSettings, SettingsSchema } from '../src/config/settings.js';
+import { saveSettings, SettingsSchema } from '../src/node/settings-file.js';
 import { formatIsoUtc } from '../src/core/iso-time.js';
 
 const DIST = resolve(dirname(fileURLToPath(import.meta.url)), '..');

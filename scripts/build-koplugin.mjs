@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run build:koplugin`: the KOReader plugin folder dist/koplugin/booklore-sync.koplugin/
 //
-//   _meta.lua, main.lua        KOReader glue (koplugin/lua), copied as they are
+//   _meta.lua, main.lua,       KOReader glue (koplugin/lua/*.lua), copied as they are
+//   booklore_sync_*.lua
 //   booklore_sync_core.lua     src/core + koplugin/src compiled by TypeScriptToLua (LuaJIT),
 //                              one bundle with TSTL's lualib inside
 //
@@ -34,7 +35,7 @@ function inputFiles() {
       else if (/\.(ts|lua)$/.test(entry.name)) files.push(path);
     }
   };
-  for (const dir of ['src/core', 'src/store', 'koplugin/src', 'koplugin/lua']) walk(join(ROOT, dir));
+  for (const dir of ['src/core', 'src/store', 'src/app', 'koplugin/src', 'koplugin/lua']) walk(join(ROOT, dir));
   return files.sort();
 }
 

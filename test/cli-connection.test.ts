@@ -99,6 +99,8 @@ test('test-connection: features on the fork and on upstream; unreachable is exit
     assert.equal(report.bookloreLogin, 'ok');
     assert.equal(report.batchUpload, profile === 'fork');
     assert.equal(report.hashLookup, profile === 'fork');
+    assert.equal(report.bookFinding, profile === 'fork' ? 'by-hash' : 'remote fingerprint');
+    assert.equal(report.uploads, profile === 'fork' ? 'batch' : 'parallel singles');
     assert.equal(report.reconciliation, true);
     assert.equal(s.admin.sessionCount(), 0, 'probing stores nothing');
   }

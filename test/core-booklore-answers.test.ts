@@ -4,9 +4,9 @@
 // JSON, wording) fill the ports; the Lua build runs the same code (test/koplugin-*.test.ts).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CLI_WORDING } from '../src/booklore/cli-wording.js';
-import { nodeJson } from '../src/booklore/node-json.js';
-import { zodAnswerShapes } from '../src/booklore/zod-answer-shapes.js';
+import { CLI_WORDING } from '../src/node/client/cli-wording.js';
+import { nodeJson } from '../src/node/client/node-json.js';
+import { zodAnswerShapes } from '../src/node/client/zod-answer-shapes.js';
 import { AnswerReader, collapseWhiteSpace } from '../src/core/booklore/answer-reader.js';
 import type { Tokens } from '../src/core/booklore/answer-shapes.js';
 import type { Credentials } from '../src/core/booklore/authenticator.js';

@@ -1,15 +1,32 @@
-// src/core must compile to Lua (TypeScriptToLua) and run inside KOReader: no Node or npm imports,
-// and none of the JavaScript built-ins TypeScriptToLua cannot translate (DEVELOPERS.md).
+// src/core, src/store and src/app compile to Lua (TypeScriptToLua) and run inside KOReader: no Node
+// or npm imports, and none of the JavaScript built-ins TypeScriptToLua cannot translate.
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { test } from 'node:test';
 import { REPO_ROOT } from './helpers/cli.js';
 
-function coreFiles(dir = join(REPO_ROOT, 'src', 'core')): string[] {
+/**
+ * The portable folders: compiled to Lua (TypeScriptToLua) for the KOReader plugin as well as run in
+ * Node. The pure rules may use only themselves; the store and the application layer may use the
+ * rules and each other. Everything else under src/ is a Node adapter or program.
+ */
+const PORTABLE: Record<string, string[]> = {
+  core: ['core'],
+  store: ['core', 'store'],
+  app: ['core', 'store', 'app'],
+};
+
+function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? coreFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
+    entry.isDirectory() ? tsFiles(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : [],
   );
+}
+
+const SRC = join(REPO_ROOT, 'src');
+
+function portableFiles(): [string, string[]][] {
+  return Object.entries(PORTABLE).flatMap(([folder, allowed]) => tsFiles(join(SRC, folder)).map((file): [string, string[]] => [file, allowed]));
 }
 
 function withoutCommentsAndStrings(source: string): string {
@@ -20,16 +37,20 @@ function withoutCommentsAndStrings(source: string): string {
     .replace(/`(?:\\.|[^`\\])*`/g, '``');
 }
 
-test('core imports only other core modules', () => {
-  for (const file of coreFiles()) {
-    for (const match of readFileSync(file, 'utf8').matchAll(/from\s+'([^']+)'/g)) {
-      assert.ok(match[1]!.startsWith('./') || match[1]!.startsWith('../'), `${file} imports ${match[1]}`);
-      assert.ok(!match[1]!.includes('../../'), `${file} imports outside src/core: ${match[1]}`);
+test('the portable folders import only from the folders below them, never from Node or npm', () => {
+  const files = portableFiles();
+  assert.ok(files.length > 40, 'the portable folders are where they should be');
+  for (const [file, allowed] of files) {
+    for (const match of readFileSync(file, 'utf8').matchAll(/\bfrom\s+'([^']+)'|\bimport\('([^']+)'\)/g)) {
+      const spec = (match[1] ?? match[2])!;
+      assert.ok(spec.startsWith('./') || spec.startsWith('../'), `${file} imports ${spec}, but it is compiled to Lua`);
+      const folder = relative(SRC, resolve(dirname(file), spec)).split(sep)[0]!;
+      assert.ok(allowed.includes(folder), `${file} imports ${spec} (src/${folder}), but may use only ${allowed.map((f) => `src/${f}`).join(', ')}`);
     }
   }
 });
 
-test('core uses no RegExp, Date, JSON, Buffer, bigint, generators or process globals', () => {
+test('the portable folders use no RegExp, Date, JSON, Buffer, bigint, generators or process globals', () => {
   const forbidden: [RegExp, string][] = [
     [/\bRegExp\b/, 'RegExp'],
     [/\bDate\b/, 'Date'],
@@ -41,26 +62,9 @@ test('core uses no RegExp, Date, JSON, Buffer, bigint, generators or process glo
     [/\brequire\(/, 'require'],
     [/(^|[=(,:;!&|?{}\[]\s*)\/[^/*\s][^/\n]*\/[gimsuy]*\s*[.;,)]/m, 'a regular-expression literal'],
   ];
-  for (const file of coreFiles()) {
+  for (const [file] of portableFiles()) {
     const code = withoutCommentsAndStrings(readFileSync(file, 'utf8'));
     for (const [pattern, what] of forbidden) assert.doesNotMatch(code, pattern, `${file} uses ${what}`);
-  }
-});
-
-// The store classes the KOReader plugin shares with the Node tool are compiled to Lua as well
-// (koplugin/src/app.ts imports them), so the same limits hold for them.
-const SHARED_STORE_MODULES = ['book-cache', 'session-queue', 'sqlite-sync-store', 'sync-lease', 'sql-database', 'our-migrations', 'plugin-schema', 'session-rows'];
-
-test('store code shared with the KOReader plugin imports nothing from Node and uses no untranslatable built-ins', () => {
-  const forbidden: [RegExp, string][] = [[/\bJSON\b/, 'JSON'], [/\bDate\b/, 'Date'], [/\bRegExp\b/, 'RegExp'], [/\bBuffer\b/, 'Buffer'], [/\bprocess\./, 'process']];
-  for (const name of SHARED_STORE_MODULES) {
-    const file = join(REPO_ROOT, 'src', 'store', `${name}.ts`);
-    const source = readFileSync(file, 'utf8');
-    for (const match of source.matchAll(/from\s+'([^']+)'/g)) {
-      assert.ok(match[1]!.startsWith('./') || match[1]!.startsWith('../'), `${file} imports ${match[1]}, but the plugin compiles it to Lua`);
-    }
-    const code = withoutCommentsAndStrings(source);
-    for (const [pattern, what] of forbidden) assert.doesNotMatch(code, pattern, `${file} uses ${what}, but the plugin compiles it to Lua`);
   }
 });
 

@@ -7,14 +7,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { runSync } from '../src/app/run-sync.js';
-import { saveSettings, SettingsSchema } from '../src/config/settings.js';
+import { nodeApp } from '../src/node/node-runtime.js';
+import { saveSettings, SettingsSchema } from '../src/node/settings-file.js';
 import { formatIsoUtc } from '../src/core/iso-time.js';
 import { validateSession } from '../src/core/session.js';
-import { LocalStore } from '../src/store/local-store.js';
+import { LocalStore } from '../src/node/sqlite/local-store.js';
+import { passReconcileGrace } from './helpers/sync-fixture.js';
 import { start, type FaultRule, type Profile, type TestServer } from '../src/testserver/index.js';
 
-// Short waits: a 1 s request timeout, and a lost answer may be checked 1 s later.
-process.env.BOOKLORE_SYNC_RECONCILE_GRACE_SECONDS = '1';
+// Short waits: a 1 s request timeout, and a lost answer is checked no sooner than 1 s later. The
+// "server still working" fault stores its request 1.5 s after it arrived, which is before the
+// client's timeout plus the grace: a check then finds it, and nothing is sent twice.
+const TIMEOUT_SECONDS = 1;
+const GRACE_SECONDS = 1;
+const SLOW_SERVER_MS = 1500;
+assert.ok(TIMEOUT_SECONDS + GRACE_SECONDS > SLOW_SERVER_MS / 1000, 'the grace must outlast the slow server, or this matrix proves nothing');
+const app = (home: string) => nodeApp(home, { reconcileGraceSeconds: GRACE_SECONDS });
 
 const BOOKS = [
   { id: 1, hash: 'f0a672838b6f07f2e74b8bd01aec4434' },
@@ -49,9 +57,21 @@ const PHASES: Phase[] = [
     async prepare(server, home) {
       // every batch's answer is lost once: the next sync must check the server first
       server.admin.addFaults({ rules: [{ action: 'drop-after-commit', path: '/api/v1/reading-sessions/batch', count: 2 }] });
-      await runSync(home, { automatic: false, waitForLeaseMs: 5000 });
+      await runSync(app(home), { automatic: false, waitForLeaseMs: 5000 });
       server.admin.clearFaults();
-      await new Promise((r) => setTimeout(r, 1100));
+      assert.ok(passReconcileGrace(home) > 0, 'sessions wait for the check on the server');
+    },
+  },
+  {
+    // Issue 17: the next sync looks for lost answers at once, before the grace; faults on that check.
+    name: 'reconcile at once',
+    profile: 'fork',
+    path: '/api/v1/reading-sessions/book/*',
+    byHash: false,
+    async prepare(server, home) {
+      server.admin.addFaults({ rules: [{ action: 'drop-after-commit', path: '/api/v1/reading-sessions/batch', count: 1 }, { action: 'drop-before-commit', path: '/api/v1/reading-sessions/batch', count: 1 }] });
+      await runSync(app(home), { automatic: false, waitForLeaseMs: 5000 });
+      server.admin.clearFaults();
     },
   },
   {
@@ -71,7 +91,7 @@ const PHASES: Phase[] = [
       } finally {
         store.close();
       }
-      const warmUp = await runSync(home, { automatic: false, waitForLeaseMs: 5000 });
+      const warmUp = await runSync(app(home), { automatic: false, waitForLeaseMs: 5000 });
       assert.ok(warmUp.ran && warmUp.report.uploaded === 1, 'the warm-up session is sent');
       server.admin.expireTokens();
     },
@@ -87,7 +107,7 @@ const FAULTS: { name: string; rule: Omit<FaultRule, 'path' | 'method'> | 'expire
   { name: 'drop after commit', rule: { action: 'drop-after-commit', count: 2 } },
   { name: 'truncated answer', rule: { action: 'truncate', count: 2 } },
   { name: 'captive-portal HTML', rule: { action: 'html', count: 2 } },
-  { name: 'timeout (server still working)', rule: { action: 'delay', delayMs: 1500, count: 1 } },
+  { name: 'timeout (server still working)', rule: { action: 'delay', delayMs: SLOW_SERVER_MS, count: 1 } },
   { name: 'garbage JSON', rule: { action: 'respond', status: 200, contentType: 'application/json', body: '{"totalRequested":"many","accessToken":7,"content":null}', count: 2 } },
   { name: 'tokens expire mid-sync', rule: 'expire-tokens' },
 ];
@@ -96,7 +116,7 @@ async function runCase(phase: Phase, fault: (typeof FAULTS)[number]): Promise<vo
   const server = await start({ port: 0, profile: phase.profile });
   const home = mkdtempSync(join(tmpdir(), 'bls-matrix-'));
   try {
-    saveSettings(home, SettingsSchema.parse({ server: server.url, username: 'reader', password: 'reader', timeoutSeconds: 1 }));
+    saveSettings(home, SettingsSchema.parse({ server: server.url, username: 'reader', password: 'reader', timeoutSeconds: TIMEOUT_SECONDS }));
     const expected: string[] = [];
     if (phase.queueAfterPrepare) {
       await phase.prepare!(server, home);
@@ -134,14 +154,14 @@ async function runCase(phase: Phase, fault: (typeof FAULTS)[number]): Promise<vo
         void server.admin.releaseHeld('process');
       });
       try {
-        await runSync(home, { automatic: false, waitForLeaseMs: 5000 });
+        await runSync(app(home), { automatic: false, waitForLeaseMs: 5000 });
       } finally {
         stop();
       }
       assert.ok(expired, `the tokens expired as the ${phase.name} request arrived`);
     } else {
       server.admin.addFaults({ rules: [{ ...fault.rule, path: phase.path, ...(phase.method ? { method: phase.method } : {}) } as FaultRule] });
-      await runSync(home, { automatic: false, waitForLeaseMs: 5000 });
+      await runSync(app(home), { automatic: false, waitForLeaseMs: 5000 });
       const hits = server.admin.faults().rules[0]!.hits;
       assert.ok(hits > 0, `the fault fired (server hit count ${hits})`);
     }
@@ -149,7 +169,7 @@ async function runCase(phase: Phase, fault: (typeof FAULTS)[number]): Promise<vo
     let pending = -1;
     for (let attempt = 0; attempt < 8 && pending !== 0; attempt++) {
       if (attempt > 0) await new Promise((r) => setTimeout(r, 600));
-      const result = await runSync(home, { automatic: false, waitForLeaseMs: 5000 });
+      const result = await runSync(app(home), { automatic: false, waitForLeaseMs: 5000 });
       if (result.ran) pending = result.report.pending;
     }
     assert.equal(pending, 0, 'the queue drains once the fault is gone');

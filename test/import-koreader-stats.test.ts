@@ -6,7 +6,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { KoreaderStatisticsFile } from '../src/koreader/statistics-file.js';
+import { KoreaderStatistics } from '../src/app/koreader-statistics.js';
+import { nodeRuntime } from '../src/node/node-runtime.js';
 import { REPO_ROOT, runCli, tempDir } from './helpers/cli.js';
 import { writeKoreaderStatistics, readingRun, type StatsBook, type StatsRow } from './helpers/koreader-stats-db.js';
 
@@ -387,7 +388,7 @@ test('a file whose writer died mid-transaction imports its last committed state;
 });
 
 test('page turns come a book at a time in start-time order, whether a book fits in one read or not', () => {
-  const file = KoreaderStatisticsFile.open(statisticsFile());
+  const file = KoreaderStatistics.open(statisticsFile(), nodeRuntime(dir()));
   try {
     const read = (chunkRows: number) => {
       const turns: string[] = [];
@@ -398,7 +399,7 @@ test('page turns come a book at a time in start-time order, whether a book fits 
       .sort((a, b) => a[0]! - b[0]! || a[2] - b[2] || a[1] - b[1])
       .map(([book, page, start, duration, total]) => `${book}:${start}:${page}:${duration}:${total}`);
     assert.deepEqual(read(10_000), expected);
-    assert.deepEqual(read(3), expected); // Dune's 26 rows are read row by row
+    assert.deepEqual(read(3), expected); // Dune's 26 rows are read three at a time
     assert.deepEqual(file.summary(), { rows: ROWS.length, newestInstant: T + 5 * DAY + 180 });
   } finally {
     file.close();

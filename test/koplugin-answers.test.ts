@@ -1,5 +1,5 @@
 // One BookLore client, two sets of answer checks: the shared client (src/core/booklore) reads
-// server answers through zod schemas in Node (src/booklore/zod-answer-shapes.ts) and through
+// server answers through zod schemas in Node (src/node/client/zod-answer-shapes.ts) and through
 // written-out checks in the plugin (koplugin/src/answer-shapes.ts). The same answers, near the
 // right shapes and hostile, must mean the same under LuaJIT as under Node, endpoint by endpoint.
 //
@@ -8,9 +8,9 @@
 // message names the runtime's remedy (a `configure` command or a Settings menu).
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { CLI_WORDING } from '../src/booklore/cli-wording.js';
-import { nodeJson } from '../src/booklore/node-json.js';
-import { zodAnswerShapes } from '../src/booklore/zod-answer-shapes.js';
+import { CLI_WORDING } from '../src/node/client/cli-wording.js';
+import { nodeJson } from '../src/node/client/node-json.js';
+import { zodAnswerShapes } from '../src/node/client/zod-answer-shapes.js';
 import { AnswerReader } from '../src/core/booklore/answer-reader.js';
 import { EndpointAnswers, type AuthKind } from '../src/core/booklore/endpoint-answers.js';
 import type { HttpResponse } from '../src/core/booklore/http-port.js';

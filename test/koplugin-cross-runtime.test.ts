@@ -9,16 +9,16 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { saveSettings, SettingsSchema } from '../src/config/settings.js';
+import { saveSettings, SettingsSchema } from '../src/node/settings-file.js';
 import { formatIsoUtc } from '../src/core/iso-time.js';
 import { validateSession, type SessionInput } from '../src/core/session.js';
 import { partialMd5OfFile } from '../src/node/partial-md5.js';
-import { LocalStore } from '../src/store/local-store.js';
+import { LocalStore } from '../src/node/sqlite/local-store.js';
 import { seedBookBytes, SEED_BOOK_IDS, DEFAULT_SEED } from '../src/testserver/index.js';
 import { runCli, tempDir } from './helpers/cli.js';
 import { ensurePluginBuilt, lua, luaFixture, luaUnavailable, type LuaFixture } from './helpers/koplugin.js';
 import { createPluginDatabase } from './helpers/plugin-db.js';
-import { BASE_TIME, BOOKS, serverCopies, sessionsFor } from './helpers/sync-fixture.js';
+import { BASE_TIME, BOOKS, serverCopies, sessionsFor, passReconcileGrace } from './helpers/sync-fixture.js';
 
 const unavailable = luaUnavailable();
 const skip = unavailable?.skip ? unavailable.reason : false;
@@ -87,7 +87,7 @@ test('a queue written and half-synced by the Lua build (answer lost) is drained 
     assert.equal(luaRun.report.uploaded, 20);
     // The Node tool reads the Lua build's rows as its own.
     assertSameRows(await nodeJson(f, ['pending']), await f.pending(), 'pending');
-    await new Promise((r) => setTimeout(r, 1100));
+    assert.ok(passReconcileGrace(f.home) > 0, 'sessions wait for the check on the server');
     const nodeRun = await nodeSync(f);
     assert.equal(nodeRun.reconciled, 100, 'the lost answer is found on the server, not re-sent');
     assert.equal(nodeRun.uploaded, 30);
@@ -112,7 +112,7 @@ test('a queue written and half-synced by the Node build (answer lost) is drained
     const first = await nodeSync(f);
     assert.ok(first.unknown > 0, 'the Node build left sessions whose answer was lost');
     assertSameRows(await f.pending(), await nodeJson(f, ['pending']), 'pending');
-    await new Promise((r) => setTimeout(r, 1100));
+    assert.ok(passReconcileGrace(f.home) > 0, 'sessions wait for the check on the server');
     const luaRun = await f.sync();
     assert.equal(luaRun.report.reconciled, first.unknown, luaRun.message);
     assert.equal(luaRun.report.pending, 0);

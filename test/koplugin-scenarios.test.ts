@@ -93,10 +93,10 @@ test('lua fork: at most 100 sessions per batch, one book per batch', { skip }, a
   });
 });
 
-test('lua upstream: no batch endpoint → single uploads (202), remembered; fingerprint-only sessions wait (attached with the Node CLI on the same file)', { skip }, async () => {
+test('lua upstream: no batch endpoint → single uploads (202), remembered; a fingerprint no server file has waits (attached with the Node CLI on the same file)', { skip }, async () => {
   await withClosing(luaFixture({ profile: 'upstream' }), async (f) => {
     const byId = sessionsFor(BOOKS.pride, 12);
-    const byHash = sessionsFor({ hash: BOOKS.nemo.hash, type: 'CBX' }, 3, 500);
+    const byHash = sessionsFor({ hash: '00000000000000000000000000000abc', type: 'CBX' }, 3, 500); // no server file has it
     await f.enqueue([...byId, ...byHash]);
     const first = await f.sync();
     assert.equal(first.report.uploaded, 12);
@@ -107,9 +107,9 @@ test('lua upstream: no batch endpoint → single uploads (202), remembered; fing
     assert.deepEqual(f.server.admin.requests().filter((r) => r.path.endsWith('/batch')).map((r) => r.status), [500]);
     const waiting = await f.pending();
     assert.equal(waiting.length, 3);
-    assert.match(waiting[0].lastError, /no hash lookup/);
+    assert.match(waiting[0].lastError, /no book in your library on the server has this fingerprint/);
 
-    const attached = await runCli(['--home', f.home, 'attach', '--hash', BOOKS.nemo.hash, '--book-id', '3']);
+    const attached = await runCli(['--home', f.home, 'attach', '--hash', '00000000000000000000000000000abc', '--book-id', '3']);
     assert.equal(attached.code, 0, attached.stderr);
     const second = await f.sync();
     assert.equal(second.report.pending, 0, second.message);
@@ -180,7 +180,7 @@ test('lua: a wrong password stops the sync and keeps the queue as it was', { ski
   });
 });
 
-test('lua: lost acknowledgement (connection dropped after the server committed): no duplicate after the next sync', { skip }, async () => {
+test('lua: lost acknowledgement (connection dropped after the server committed): the next sync finds them at once, no duplicate', { skip }, async () => {
   await withClosing(luaFixture({ profile: 'fork' }), async (f) => {
     const sessions = [...sessionsFor(BOOKS.pride, 150), ...sessionsFor(BOOKS.nemo, 1, 1000)];
     await f.enqueue(sessions);
@@ -192,34 +192,64 @@ test('lua: lost acknowledgement (connection dropped after the server committed):
     const sending = (await f.pending()).filter((p) => p.state === 'sending');
     assert.equal(sending.length, 101);
     assert.ok(sending.every((p) => /outcome unknown/.test(p.lastError)));
-    const tooSoon = await f.sync({ grace: 60 });
-    assert.equal(tooSoon.report.reconciled, 0, 'not checked before the grace has passed');
-    assert.equal(passReconcileGrace(f.home), 101);
+    const mark = f.server.admin.requests().length;
     const again = await f.sync({ grace: 60 });
-    assert.equal(again.report.reconciled, 101, 'found on the server, not sent again');
+    assert.equal(again.report.reconciled, 101, 'found on the server at once, not sent again');
+    assert.equal(again.report.uploaded, 50, 'the rest of the book, which waited behind the lost batch');
+    assert.deepEqual(f.server.admin.requests().slice(mark).filter((r) => r.method === 'POST').map((r) => r.sessions), [50], 'nothing re-sent');
     assert.equal(again.report.pending, 0);
     assertExactlyOnce(f.server, [...expectedOf(sessions.slice(0, 150), 1), ...expectedOf(sessions.slice(150), 3)]);
     assert.equal((await f.history()).length, 151);
   });
 });
 
-test('lua: dropped before the server committed: uploaded once on retry', { skip }, async () => {
+test("lua, the issue's case: the first batch is stored and its answer dropped; the message counts 30 sessions, not 40, and the next sync settles the 10 with one list request", { skip }, async () => {
+  await withClosing(luaFixture({ profile: 'fork' }), async (f) => {
+    const pride = sessionsFor(BOOKS.pride, 10);
+    const war = sessionsFor(BOOKS.artOfWar, 10, 100);
+    const nemo = sessionsFor(BOOKS.nemo, 10, 200);
+    await f.enqueue([...pride, ...war, ...nemo]);
+    f.server.admin.addFaults({ rules: ['drop-after-commit,path=/api/v1/reading-sessions/batch,count=1'] });
+    const first = await f.sync({ grace: 60 });
+    assert.equal(first.message, '20 uploaded, 10 sessions sent without an answer: checking the server for them in a moment, 0 still queued');
+    assert.equal(first.nextCheckInSeconds, 0);
+    const mark = f.server.admin.requests().length;
+    const second = await f.sync({ grace: 60, trigger: 'check' });
+    assert.equal(second.report.reconciled, 10, second.message);
+    assert.equal(second.report.uploaded, 0);
+    assert.equal(second.nextCheckInSeconds ?? null, null, 'nothing left to check');
+    const traffic = f.server.admin.requests().slice(mark).filter((r) => r.path.startsWith('/api/v1/reading-sessions'));
+    assert.equal(traffic.length, 1, traffic.map((r) => `${r.method} ${r.path}`).join(', '));
+    assert.match(`${traffic[0]!.method} ${traffic[0]!.path}`, /^GET \/api\/v1\/reading-sessions\/book\/[123]$/);
+    assertExactlyOnce(f.server, [...expectedOf(pride, 1), ...expectedOf(war, 2), ...expectedOf(nemo, 3)]);
+  });
+});
+
+test('lua: dropped before the server committed: not re-sent before the grace, then uploaded once', { skip }, async () => {
   await withClosing(luaFixture({ profile: 'fork' }), async (f) => {
     const sessions = sessionsFor(BOOKS.pride, 40);
     await f.enqueue(sessions);
     assert.equal((await f.lua('testConnection')).json.ok, true);
     f.server.admin.addFaults({ rules: ['drop-before-commit,path=/api/v1/reading-sessions/batch,count=1'] });
-    const result = await f.sync();
+    const result = await f.sync({ grace: 60 });
     assert.equal(result.report.unknown, 40, 'the outcome is unknown to the client');
-    await new Promise((r) => setTimeout(r, 1100));
-    const retry = await f.sync();
+    assert.equal(result.nextCheckInSeconds, 0, 'main.lua checks again at once');
+    const mark = f.server.admin.requests().length;
+    const early = await f.sync({ grace: 60 });
+    assert.equal(early.report.reconciled + early.report.uploaded, 0, 'checked, not found, and not re-sent: the server may still be storing them');
+    assert.ok((early.nextCheckInSeconds ?? 0) > 30, `main.lua checks again after the grace (${early.nextCheckInSeconds} s)`);
+    assert.match(early.message, /^0 uploaded, 40 sessions sent without an answer: checking the server again in \d+ s, 0 still queued$/);
+    const traffic = f.server.admin.requests().slice(mark);
+    assert.deepEqual(traffic.map((r) => `${r.method} ${r.path}`), ['GET /api/v1/reading-sessions/book/1'], 'one list request, nothing sent');
+    assert.equal(passReconcileGrace(f.home), 40);
+    const retry = await f.sync({ grace: 60 });
     assert.equal(retry.report.reconciled, 0, 'not on the server');
     assert.equal(retry.report.uploaded, 40, 'so uploaded on retry');
     assertExactlyOnce(f.server, expectedOf(sessions, 1));
   });
 });
 
-test('lua: a server still storing a request the client gave up on (timeout) is not checked too early', { skip }, async () => {
+test('lua: a server still storing a request the client gave up on (timeout) is never re-sent before the grace', { skip }, async () => {
   await withClosing(luaFixture({ profile: 'fork', settings: { timeout_seconds: 1 } }), async (f) => {
     const sessions = sessionsFor(BOOKS.pride, 30);
     await f.enqueue(sessions);
@@ -228,11 +258,13 @@ test('lua: a server still storing a request the client gave up on (timeout) is n
     assert.equal(first.report.unknown, 30, `timed out: outcome unknown (${first.message})`);
     assert.match(JSON.stringify(await f.pending()), /no answer within 1 s/);
     const early = await f.sync({ grace: 60 });
-    assert.equal(early.report.uploaded + early.report.reconciled, 0, 'not re-sent, not checked');
+    // Checked at once: found if the server has finished meanwhile, else left alone; never re-sent.
+    assert.equal(early.report.uploaded, 0, 'not re-sent');
     await serverHolds(f.server, 30); // the late request is stored meanwhile
-    assert.equal(passReconcileGrace(f.home), 30);
+    assert.equal(passReconcileGrace(f.home), 30 - early.report.reconciled);
     const late = await f.sync({ grace: 60 });
-    assert.equal(late.report.reconciled, 30, late.message);
+    assert.equal(early.report.reconciled + late.report.reconciled, 30, late.message);
+    assert.equal(late.report.uploaded, 0);
     assertExactlyOnce(f.server, expectedOf(sessions, 1));
   });
 });
@@ -307,8 +339,8 @@ test('lua: KOReader login only (fork): uploads with x-auth headers', { skip }, a
     assertExactlyOnce(f.server, expectedOf(sessions, 1));
     const check = await f.lua('testConnection');
     assert.equal(check.json.ok, true);
-    assert.match(check.json.lines.join('\n'), /KOReader account: OK/);
-    assert.match(check.json.lines.join('\n'), /only a KOReader account is set up: .*may be duplicated/);
+    assert.match(check.json.lines.join('\n'), /KOReader login: +ok/);
+    assert.match(check.json.lines.join('\n'), /only a KOReader login is configured: .*may be duplicated/);
   });
 });
 

@@ -63,8 +63,14 @@ test('secrets never appear in output, logs, --json or error messages; files are 
     let log = '';
     daemon.stdout!.on('data', (d: Buffer) => (log += d));
     daemon.stderr!.on('data', (d: Buffer) => (log += d));
-    await new Promise((r) => setTimeout(r, 1500));
-    await runCli(['--home', dir.path, 'sync', '--via-daemon']);
+    const started = Date.now();
+    while (!/watching/.test(log)) {
+      assert.ok(Date.now() - started < 30_000, `the daemon did not start: ${log}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const via = await runCli(['--home', dir.path, 'sync', '--via-daemon']);
+    assert.equal(via.code, 0, via.stderr);
+    assert.match(via.stdout, /the daemon synced/);
     daemon.kill('SIGTERM');
     await new Promise((r) => daemon.on('close', r));
     outputs.push(log);

@@ -5,7 +5,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import Database from 'better-sqlite3';
-import { LocalStore } from '../src/store/local-store.js';
+import { LocalStore } from '../src/node/sqlite/local-store.js';
 import { validateSession } from '../src/core/session.js';
 import { REPO_ROOT, runCli, tempDir } from './helpers/cli.js';
 import { createPluginDatabase, PLUGIN_V21_TABLES } from './helpers/plugin-db.js';

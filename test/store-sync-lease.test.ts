@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, test } from 'node:test';
-import { LocalStore } from '../src/store/local-store.js';
-import { nodeLeaseEnvironment } from '../src/store/node-lease-environment.js';
+import { LocalStore } from '../src/node/sqlite/local-store.js';
+import { nodeLeaseEnvironment } from '../src/node/node-lease-environment.js';
 import { SAME_HOST_EXPIRY_GRACE_SECONDS, SyncLease } from '../src/store/sync-lease.js';
 import { tempDir } from './helpers/cli.js';
 

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { runSync } from '../src/app/run-sync.js';
+import { nodeApp } from '../src/node/node-runtime.js';
 import { formatIsoUtc } from '../src/core/iso-time.js';
 import { CLI } from './helpers/cli.js';
 import { readingRun, writeKoreaderStatistics } from './helpers/koreader-stats-db.js';
@@ -98,10 +99,11 @@ test('fork: at most 100 sessions per batch, one book per batch', async () => {
   });
 });
 
-test('upstream: no batch endpoint → single uploads (202), remembered; fingerprint-only sessions wait for `attach`', async () => {
+test('upstream: no batch endpoint → single uploads (202), remembered; a fingerprint no server file has waits for `attach`', async () => {
   await withClosing(syncFixture({ profile: 'upstream' }), async (f) => {
     const byId = sessionsFor(BOOKS.pride, 12);
-    const byHash = sessionsFor({ hash: BOOKS.nemo.hash, type: 'CBX' }, 3, 500);
+    // Not the fingerprint of any file on the server (found by content otherwise: stock-server-resolution.test.ts).
+    const byHash = sessionsFor({ hash: '00000000000000000000000000000abc', type: 'CBX' }, 3, 500);
     f.enqueue([...byId, ...byHash]);
     const first = await f.sync();
     assert.equal(first.code, 3);
@@ -113,7 +115,7 @@ test('upstream: no batch endpoint → single uploads (202), remembered; fingerpr
     assert.deepEqual(batchTries.map((r) => r.status), [500], 'the batch endpoint was tried once (§7.2), stored nothing, and singles followed');
     const waiting = await f.pending();
     assert.equal(waiting.length, 3);
-    assert.match(waiting[0].lastError, /no hash lookup .*booklore-sync attach --hash/);
+    assert.match(waiting[0].lastError, /no book in your library on the server has this fingerprint.*booklore-sync attach --hash/);
     const lookups = () => f.server.admin.requests().filter((r) => r.path.includes('/by-hash/')).length;
     const before = lookups();
     await f.sync(['--automatic']);
@@ -121,7 +123,7 @@ test('upstream: no batch endpoint → single uploads (202), remembered; fingerpr
     await f.sync();
     assert.equal(lookups(), before + 1, 'Sync Now asks once more (once per sync, not once per book)');
 
-    const attached = await f.cli(['attach', '--hash', BOOKS.nemo.hash, '--book-id', '3']);
+    const attached = await f.cli(['attach', '--hash', '00000000000000000000000000000abc', '--book-id', '3']);
     assert.equal(attached.code, 0, attached.stderr);
     const second = await f.sync();
     assert.equal(second.code, 0, second.stderr);
@@ -187,42 +189,51 @@ test('a wrong password stops the sync with exit 4 and keeps the queue as it was'
   });
 });
 
-test('lost acknowledgement (connection dropped after the server committed): no duplicate after the next sync', async () => {
+test('lost acknowledgement (connection dropped after the server committed): the next sync finds them at once, no duplicate', async () => {
   await withClosing(syncFixture({ profile: 'fork' }), async (f) => {
     const sessions = [...sessionsFor(BOOKS.pride, 150), ...sessionsFor(BOOKS.nemo, 1, 1000)];
     f.enqueue(sessions);
     assert.equal((await f.cli(['test-connection'])).code, 0, 'capabilities are learned (and remembered) first');
     f.server.admin.addFaults({ rules: ['drop-after-commit,path=/api/v1/reading-sessions/batch,count=1', 'drop-after-commit,path=/api/v1/reading-sessions,method=POST,count=1'] });
-    // A grace no test machine outlasts, however loaded; then the grace is made to have passed by
-    // moving the stored check time back (waiting for it would make the test slow or flaky).
+    // A grace no test machine outlasts, however loaded: finding them must not wait for it.
     const env = { BOOKLORE_SYNC_RECONCILE_GRACE_SECONDS: '60' };
     const result = await f.sync([], { env });
     assert.equal(result.code, 3, 'sessions whose answer was lost stay marked as sent');
     assert.equal(result.report.unknown, 101);
-    const tooSoon = await f.sync([], { env });
-    assert.equal(tooSoon.report.reconciled, 0, 'not checked before the grace has passed: the server may still be storing them');
     const sending = (await f.pending()).filter((p) => p.state === 'sending');
-    assert.equal(sending.length, 101, 'and not re-sent either');
+    assert.equal(sending.length, 101);
     assert.ok(sending.every((p) => /outcome unknown/.test(p.lastError)));
-    assert.equal(passReconcileGrace(f.home), 101);
+    const mark = f.server.admin.requests().length;
     const again = await f.sync([], { env });
     assert.equal(again.code, 0, again.stderr);
     assert.equal(again.report.reconciled, 101, 'found on the server, not sent again');
+    const posts = f.server.admin.requests().slice(mark).filter((r) => r.method === 'POST');
+    assert.equal(again.report.uploaded, 50, 'the rest of the book, which waited behind the lost batch');
+    assert.deepEqual(posts.map((r) => r.sessions), [50], 'nothing re-sent');
     assertExactlyOnce(f.server, [...expectedOf(sessions.slice(0, 150), 1), ...expectedOf(sessions.slice(150), 3)]);
     assert.equal((await f.history()).length, 151);
   });
 });
 
-test('dropped before the server committed: uploaded once on retry', async () => {
+test('dropped before the server committed: not re-sent before the grace, then uploaded once', async () => {
   await withClosing(syncFixture({ profile: 'fork' }), async (f) => {
     const sessions = sessionsFor(BOOKS.pride, 40);
     f.enqueue(sessions);
     assert.equal((await f.cli(['test-connection'])).code, 0);
     f.server.admin.addFaults({ rules: ['drop-before-commit,path=/api/v1/reading-sessions/batch,count=1'] });
-    const result = await f.sync();
+    const env = { BOOKLORE_SYNC_RECONCILE_GRACE_SECONDS: '60' };
+    const result = await f.sync([], { env });
     assert.equal(result.code, 3, 'the outcome is unknown to the client');
-    await new Promise((r) => setTimeout(r, 1100));
-    const retry = await f.sync();
+    const mark = f.server.admin.requests().length;
+    const early = await f.sync([], { env });
+    assert.equal(early.code, 3);
+    assert.equal(early.report.reconciled + early.report.uploaded, 0, 'checked, not found, and not re-sent: the server may still be storing them');
+    assert.equal(early.report.unknown, 40);
+    assert.ok(Date.parse(early.report.nextCheckAt) > Date.now() + 30_000, `the next check is after the grace: ${early.report.nextCheckAt}`);
+    const traffic = f.server.admin.requests().slice(mark);
+    assert.deepEqual(traffic.map((r) => `${r.method} ${r.path}`), ['GET /api/v1/reading-sessions/book/1'], 'one list request, nothing sent');
+    assert.equal(passReconcileGrace(f.home), 40);
+    const retry = await f.sync([], { env });
     assert.equal(retry.code, 0, retry.stderr);
     assert.equal(retry.report.reconciled, 0, 'not on the server');
     assert.equal(retry.report.uploaded, 40, 'so uploaded on retry');
@@ -230,7 +241,7 @@ test('dropped before the server committed: uploaded once on retry', async () => 
   });
 });
 
-test('a server still storing a request the client gave up on (timeout): it is not checked too early, so no duplicate', async () => {
+test('a server still storing a request the client gave up on (timeout): never re-sent before the grace, so no duplicate', async () => {
   await withClosing(syncFixture({ profile: 'fork', settings: { timeoutSeconds: 1 } }), async (f) => {
     const sessions = sessionsFor(BOOKS.pride, 30);
     f.enqueue(sessions);
@@ -240,12 +251,14 @@ test('a server still storing a request the client gave up on (timeout): it is no
     const first = await f.sync([], { env });
     assert.equal(first.report.unknown, 30, 'timed out: outcome unknown');
     const early = await f.sync([], { env });
-    assert.equal(early.report.uploaded + early.report.reconciled, 0, 'not re-sent, not checked: the server may still be working on it');
+    // Checked at once: found if the server has finished meanwhile, else left alone; never re-sent.
+    assert.equal(early.report.uploaded, 0, 'not re-sent: the server may still be working on it');
     await serverHolds(f.server, 30); // the late request is stored meanwhile
-    assert.equal(passReconcileGrace(f.home), 30);
+    assert.equal(passReconcileGrace(f.home), 30 - early.report.reconciled);
     const late = await f.sync([], { env });
     assert.equal(late.code, 0, late.stderr);
-    assert.equal(late.report.reconciled, 30);
+    assert.equal(early.report.reconciled + late.report.reconciled, 30);
+    assert.equal(late.report.uploaded, 0);
     assertExactlyOnce(f.server, expectedOf(sessions, 1));
   });
 });
@@ -299,9 +312,8 @@ test('a 503 storm: automatic syncs back off (with jitter) and then succeed; Sync
     f.server.admin.addFaults({ rules: ['status=503,path=/api/v1/reading-sessions/batch,method=POST,count=2'] });
     // base 3 s: the first wait is 1.5–3 s, the second 3–6 s (equal jitter)
     const env = { BOOKLORE_SYNC_BACKOFF_BASE_SECONDS: '3' };
-    process.env.BOOKLORE_SYNC_BACKOFF_BASE_SECONDS = '3';
     const automaticNow = async () => {
-      const result = await runSync(f.home, { automatic: true, waitForLeaseMs: 5000 });
+      const result = await runSync(nodeApp(f.home, { backoffBaseSeconds: 3 }), { automatic: true, waitForLeaseMs: 5000 });
       assert.ok(result.ran);
       return result.report;
     };
@@ -338,7 +350,6 @@ test('a 503 storm: automatic syncs back off (with jitter) and then succeed; Sync
       assertExactlyOnce(f.server, expectedOf(sessions, 1));
       assert.equal((await f.history()).length, 10);
     } finally {
-      delete process.env.BOOKLORE_SYNC_BACKOFF_BASE_SECONDS;
     }
   });
 });

@@ -46,8 +46,12 @@ test('GET /api/v1/books lists the caller\'s books as Book DTOs (admins see all),
         id: 1,
         libraryId: 1,
         libraryName: 'Fiction',
+        title: 'Pride and Prejudice',
+        addedOn: '2026-01-01T00:01:00Z',
+        isPhysical: false,
         metadata: { bookId: 1, title: 'Pride and Prejudice', authors: ['Jane Austen'], isbn13: '9780141439518' },
-        primaryFile: { id: 1, bookId: 1, fileName: 'Pride and Prejudice - Jane Austen.epub', bookType: 'EPUB', fileSizeKb: 97, extension: 'epub' },
+        primaryFile: { id: 1, bookId: 1, fileName: 'Pride and Prejudice - Jane Austen.epub', bookType: 'EPUB', fileSizeKb: 96, extension: 'epub', addedOn: '2026-01-01T00:01:00Z' },
+        alternativeFormats: [],
       });
       assert.equal(books.json[2].metadata.isbn13, undefined, 'NON_NULL: no isbn13 key when there is none');
       const admin = await login(server, 'admin');

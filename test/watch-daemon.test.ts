@@ -6,7 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startCli } from './helpers/cli.js';
-import { BOOKS, sessionsFor, syncFixture, type Fixture, type FixtureOptions } from './helpers/sync-fixture.js';
+import { assertExactlyOnce, BOOKS, expectedOf, sessionsFor, syncFixture, type Fixture, type FixtureOptions } from './helpers/sync-fixture.js';
 
 interface Daemon {
   child: ChildProcess;
@@ -60,7 +60,8 @@ test('Manual Sync Only: no automatic sync; SIGUSR1 and `sync --via-daemon` (the 
       await daemon.waitFor(/watching .*Manual Sync Only/);
       // interval, new sessions and start triggers all stay quiet
       assert.equal((await f.cli(['record', '--no-sync', '--book-id', '2', '--start', '2026-05-01T10:00:00Z', '--end', '2026-05-01T10:40:00Z'])).code, 0);
-      await new Promise((r) => setTimeout(r, 2000));
+      // the daemon has seen the new session, where it would otherwise sync, and said why it did not
+      await daemon.waitFor(/new sessions queued; Manual Sync Only is on/);
       assert.equal(f.server.admin.sessionCount(), 0, 'no automatic sync under Manual Sync Only');
       assert.doesNotMatch(daemon.output(), /sync \(/);
 
@@ -125,7 +126,7 @@ test('network regain: after failed syncs it probes cheaply and syncs as soon as 
     f.enqueue(sessionsFor(BOOKS.pride, 3));
     const daemon = startDaemon(f, ['--interval', '3600']);
     try {
-      await daemon.waitFor(/sync \(start\): 0 uploaded.*stopped: server unreachable/);
+      await daemon.waitFor(/sync \(start\): 0 uploaded.*not synced: server unreachable/);
       await new Promise((r) => setTimeout(r, 600));
       await f.server.goOnline();
       await daemon.waitFor(/the server answers again/);
@@ -163,5 +164,25 @@ test('SIGTERM in the middle of a sync: exits cleanly, nothing half-sent, nothing
     assert.equal(f.server.admin.sessionCount(), (await f.history()).length, 'what the server has is exactly the history');
     assert.equal((await f.sync()).code, 0);
     assert.equal(f.server.admin.sessionCount(), 240, 'and each exactly once after the next sync');
+  });
+});
+
+test('a lost answer: the daemon checks the server by itself, finds what was stored, re-sends the rest once after the grace', async () => {
+  await withDaemonFixture({}, async (f) => {
+    const sessions = [...sessionsFor(BOOKS.pride, 10), ...sessionsFor(BOOKS.artOfWar, 10, 100), ...sessionsFor(BOOKS.nemo, 10, 200)];
+    f.enqueue(sessions);
+    // One batch stored and its answer dropped, one dropped before the server stored it.
+    f.server.admin.addFaults({ rules: ['drop-after-commit,path=/api/v1/reading-sessions/batch,count=1', 'drop-before-commit,path=/api/v1/reading-sessions/batch,count=1'] });
+    const daemon = startDaemon(f, ['--interval', '3600'], { BOOKLORE_SYNC_RECONCILE_GRACE_SECONDS: '2' });
+    try {
+      const start = await daemon.waitFor(/sync \(start\): [^\n]*/);
+      assert.match(start, /^sync \(start\): 10 uploaded, 20 sessions sent without an answer: checking the server for them in a moment, 0 still queued, \d+ ms$/);
+      await daemon.waitFor(/sync \(check\): [^\n]*10 found already on the server/);
+      await daemon.waitFor(/sync \(check\): 10 uploaded[^\n]*/, 20_000);
+      assert.equal((await f.pending()).length, 0);
+      assertExactlyOnce(f.server, [...expectedOf(sessions.slice(0, 10), 1), ...expectedOf(sessions.slice(10, 20), 2), ...expectedOf(sessions.slice(20), 3)]);
+    } finally {
+      assert.equal(await stop(daemon), 0);
+    }
   });
 });

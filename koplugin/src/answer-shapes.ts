@@ -1,5 +1,5 @@
 // The answer-shapes port of the shared BookLore client (src/core/booklore/answer-shapes.ts) for the
-// plugin: the Node build's zod schemas (src/booklore/schemas.ts) as written-out checks with the
+// plugin: the Node build's zod schemas (src/node/client/schemas.ts) as written-out checks with the
 // same acceptance rules, over values decoded by KOReader's rapidjson (json.ts). A value that does
 // not match is null: the client treats it as an error, never a success (X3).
 import type { AnswerShapes, BatchAnswer, BookSummary, ErrorAnswer, SessionPageAnswer, Tokens } from '../../src/core/booklore/answer-shapes.js';

@@ -4,7 +4,9 @@
 import { fingerprintSamples } from '../../src/core/fingerprint-plan.js';
 import { luaRequire, type Sha2 } from './lua-libs.js';
 
-export type FingerprintResult = { ok: true; hash: string } | { ok: false; problem: string };
+import type { FingerprintResult } from '../../src/app/runtime.js';
+
+export type { FingerprintResult };
 
 export function partialMd5OfFile(path: string): FingerprintResult {
   const [file, openError] = io.open(path, 'rb');
@@ -27,4 +29,13 @@ export function partialMd5OfFile(path: string): FingerprintResult {
 
 export function md5Hex(text: string): string {
   return luaRequire<Sha2>('ffi/sha2').md5(text).toLowerCase();
+}
+
+/** A file's size in bytes, or null when it cannot be read (§8: the size finds the server's copy first). */
+export function fileSize(path: string): number | null {
+  const [file] = io.open(path, 'rb');
+  if (file === undefined) return null;
+  const [size] = file.seek('end');
+  file.close();
+  return size ?? null;
 }

@@ -1,13 +1,14 @@
 // The HTTP port (src/core/booklore/http-port.ts) through LuaSocket's socket.http (and LuaSec for
-// https), with a deadline on every request and failures sorted the way src/booklore/http-transport.ts
+// https), with a deadline on every request and failures sorted the way src/node/client/http-transport.ts
 // sorts them, by what they mean for the data: the request never reached the server (refused, name
 // lookup, no route, connect timeout, TLS) → "offline", nothing stored; it was sent but the answer
 // was lost (reset, timeout, cut short) → "unknown", maybe stored. The socket given to socket.http
 // is wrapped so we know which step failed: connecting, sending, waiting for the answer, or reading it.
 // Secrets travel in headers only and never appear in the messages made here.
 import type { HttpPort, HttpRequest, HttpResult, TransportFailure } from '../../src/core/booklore/http-port.js';
-import { certificateCoversHost, describeCertificateNames, type CertificateNames } from '../../src/core/certificate-host.js';
-import { luaRequire, type LuaSec, type LuaSocket, type Ltn12, type SocketHttp, type SocketHttpRequest, type TcpSocket, type TlsSocket } from './lua-libs.js';
+import { lengthOf, retryAfterSeconds } from './http-headers.js';
+import { luaRequire, type LuaSocket, type Ltn12, type SocketHttp, type SocketHttpRequest } from './lua-libs.js';
+import { NAME_MISMATCH, trackedSocketFactory, type ResponseHead, type SocketTracker, type Stage } from './tracked-socket.js';
 
 export interface HttpSettings {
   timeoutSeconds: number;
@@ -19,8 +20,6 @@ export interface HttpSettings {
 
 /** Bodies larger than this are not kept in memory (a misbehaving server or portal). */
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
-
-type Stage = 'connect' | 'send' | 'wait' | 'read';
 
 /** LuaSocket's and the resolver's words for "could not connect", in ours (cf. NOT_SENT in the Node transport). */
 function notSentWords(error: string): string | null {
@@ -38,62 +37,29 @@ function notSentWords(error: string): string | null {
   return null;
 }
 
-/** LuaSec checks the chain only; the name is ours to check. A message when it does not match, else null. */
-function hostMismatch(tlsSock: TlsSocket, host: string): string | null {
-  const cert = tlsSock.getpeercertificate();
-  if (cert === undefined) return 'the server sent no certificate';
-  const san = cert.extensions()?.get('2.5.29.17');
-  const list = (key: string): string[] => {
-    const value = san?.get(key);
-    return type(value) === 'table' ? (value as string[]).filter((entry) => type(entry) === 'string') : [];
-  };
-  let commonName: string | null = null;
-  for (const entry of cert.subject() ?? []) {
-    if (entry.oid === '2.5.4.3' && entry.value !== undefined) commonName = entry.value;
-  }
-  const names: CertificateNames = { dnsNames: list('dNSName'), ipAddresses: list('iPAddress'), commonName };
-  if (certificateCoversHost(names, host)) return null;
-  return `${NAME_MISMATCH} ${host} (it is for ${describeCertificateNames(names)})`;
-}
-
-const NAME_MISMATCH = 'the certificate is not for';
-
 function tlsProblem(error: string): boolean {
   const e = error.toLowerCase();
   return e.includes('certificate') || e.includes('verify') || e.includes('handshake') || e.includes('ssl') || e.includes('tls');
 }
 
-/** Parsed "Retry-After": seconds, or an HTTP date; capped at an hour, as the Node transport does. */
-export function retryAfterSeconds(value: string | undefined, nowSeconds: number): number | null {
-  if (value === undefined) return null;
-  const trimmed = value.trim();
-  const seconds = tonumber(trimmed);
-  if (seconds !== undefined && seconds === seconds && seconds >= 0 && seconds !== Infinity) return seconds < 3600 ? seconds : 3600;
-  const at = httpDate(trimmed);
-  if (at === null) return null;
-  const wait = Math.floor(at - nowSeconds + 0.5);
-  return wait < 0 ? 0 : wait > 3600 ? 3600 : wait;
-}
-
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-/** IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), the form servers send, as epoch seconds. */
-function httpDate(text: string): number | null {
-  const [day, month, year, hour, minute, second] = string.match(text, '^%a%a%a, (%d%d) (%a%a%a) (%d%d%d%d) (%d%d):(%d%d):(%d%d) GMT$');
-  if (day === undefined) return null;
-  const monthIndex = MONTHS.indexOf(month!);
-  if (monthIndex < 0) return null;
-  const y = tonumber(year)!;
-  const m = monthIndex + 1;
-  // days from civil (Howard Hinnant), as src/core/iso-time.ts
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const mp = m > 2 ? m - 3 : m + 9;
-  const doy = Math.floor((153 * mp + 2) / 5) + tonumber(day)! - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  const days = era * 146097 + doe - 719468;
-  return days * 86400 + tonumber(hour)! * 3600 + tonumber(minute)! * 60 + tonumber(second)!;
+/** Where socket.http pours the body: kept up to MAX_BODY_BYTES, and stopped at `limit` when one is given. */
+function bodySink(limit: number | undefined) {
+  const chunks: string[] = [];
+  let size = 0;
+  let stopped = false;
+  const sink: (this: void, chunk: string | undefined) => LuaMultiReturn<[number | undefined, string | undefined]> = (chunk) => {
+    if (chunk !== undefined && size <= MAX_BODY_BYTES) {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    }
+    if (limit !== undefined && size >= limit) {
+      // A server that ignores Range must not make us read a whole book: stop here.
+      stopped = true;
+      return $multi(undefined, 'byte limit reached');
+    }
+    return $multi(1, undefined);
+  };
+  return { sink, text: () => chunks.join(''), stoppedAtLimit: () => stopped };
 }
 
 export class HttpTransport implements HttpPort {
@@ -116,7 +82,10 @@ export class HttpTransport implements HttpPort {
     const timeout = this.settings.timeoutSeconds;
     const deadline = this.socket.gettime() + timeout;
     const https = url.substring(0, 8).toLowerCase() === 'https://';
-    const tracker = { stage: 'connect' as Stage, error: null as string | null };
+    const tracker: SocketTracker = { stage: 'connect', error: null };
+    // §8: the status line and headers as received, so an answer whose body we stop reading at
+    // `maxBytes` (socket.http then returns only an error) still has its status and headers.
+    const head: ResponseHead = { lines: [], done: false };
     const socketLib = this.socket;
     const tls = https ? this.tlsParameters() : null;
     const insecure = this.settings.insecureTls;
@@ -126,107 +95,14 @@ export class HttpTransport implements HttpPort {
       return left > 0 ? left : 0;
     };
 
-    // The socket socket.http talks through: LuaSocket's, wrapped to follow the steps and keep the deadline.
-    const create: (this: void) => object = () => {
-      const [tcp, createError] = socketLib.tcp();
-      if (tcp === undefined) {
-        tracker.error = createError ?? 'cannot create a socket';
-        return {
-          connect: () => $multi(undefined, tracker.error),
-          settimeout: () => 1,
-          close: () => 1,
-        };
-      }
-      let sock: TcpSocket = tcp;
-      /** Connects (and for https, wraps in TLS and checks the certificate); an error message, or undefined. */
-      const connectSocket = (host: string, port: number): string | undefined => {
-        sock.settimeout(remaining());
-        const [connected, err] = sock.connect(host, port);
-        if (connected === undefined) {
-          tracker.error = err ?? 'connect failed';
-          return tracker.error;
-        }
-        if (tls !== null) {
-          const ssl = luaRequire<LuaSec>('ssl');
-          const [wrapped, wrapError] = ssl.wrap(sock, tls);
-          if (wrapped === undefined) {
-            tracker.error = `TLS failed: ${wrapError ?? 'unknown reason'}`;
-            return tracker.error;
-          }
-          const tlsSock: TlsSocket = wrapped;
-          tlsSock.sni(host);
-          tlsSock.settimeout(remaining());
-          const [shaken, handshakeError] = tlsSock.dohandshake();
-          if (!shaken) {
-            tracker.error = `TLS handshake failed: ${handshakeError ?? 'unknown reason'}`;
-            return tracker.error;
-          }
-          sock = tlsSock;
-          if (!insecure) {
-            const mismatch = hostMismatch(tlsSock, host);
-            if (mismatch !== null) {
-              tracker.error = mismatch;
-              return tracker.error;
-            }
-          }
-        }
-        return undefined;
-      };
-      const wrapper = {
-        settimeout(this: void): number {
-          sock.settimeout(remaining());
-          return 1;
-        },
-        connect(this: void, _self: unknown, host: string, port: number): LuaMultiReturn<[number | undefined, string | undefined]> {
-          const [fine, result] = pcall(() => connectSocket(host, port));
-          if (!fine) tracker.error = tostring(result);
-          if (!fine || result !== undefined) return $multi(undefined, tracker.error ?? 'connect failed');
-          tracker.stage = 'send';
-          return $multi(1, undefined);
-        },
-        send(this: void, _self: unknown, data: string, i?: number, j?: number) {
-          sock.settimeout(remaining());
-          const [sent, err, last] = sock.send(data, i, j);
-          if (sent === undefined) tracker.error = err ?? 'send failed';
-          return $multi(sent, err, last);
-        },
-        receive(this: void, _self: unknown, pattern?: string | number, prefix?: string) {
-          if (tracker.stage === 'send') tracker.stage = 'wait';
-          sock.settimeout(remaining());
-          const [data, err, partial] = sock.receive(pattern, prefix);
-          if (data !== undefined) tracker.stage = 'read';
-          else tracker.error = err ?? 'receive failed';
-          return $multi(data, err, partial);
-        },
-        close(this: void): number {
-          sock.close();
-          return 1;
-        },
-        setoption(this: void, _self: unknown, name: string, value: unknown) {
-          return sock.setoption(name, value);
-        },
-        getfd(this: void) {
-          return sock.getfd();
-        },
-        dirty(this: void) {
-          return sock.dirty();
-        },
-      };
-      return wrapper;
-    };
+    const create = trackedSocketFactory({ socketLib, tls, insecure, remaining, tracker, head });
 
-    const chunks: string[] = [];
-    let size = 0;
-    const sink: (this: void, chunk: string | undefined) => LuaMultiReturn<[number | undefined, string | undefined]> = (chunk) => {
-      if (chunk !== undefined && size <= MAX_BODY_BYTES) {
-        size += chunk.length;
-        if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-      }
-      return $multi(1, undefined);
-    };
+    const limit = options.maxBytes;
+    const body = bodySink(limit);
+    const sink = body.sink;
 
     const headers = new LuaTable<string, string>();
-    headers.set('accept', 'application/json');
+    headers.set('accept', limit !== undefined ? '*/*' : 'application/json');
     for (const [name, value] of Object.entries(options.headers)) headers.set(name.toLowerCase(), value);
     if (options.body !== undefined) {
       headers.set('content-type', 'application/json');
@@ -247,6 +123,7 @@ export class HttpTransport implements HttpPort {
       const [ok, code, responseHeaders] = this.http.request(request);
       return { ok, code, responseHeaders };
     });
+    if (body.stoppedAtLimit() && limit !== undefined) return this.stoppedAnswer(head.lines, body.text(), limit);
     if (!called || typeof answer === 'string') {
       return { ok: false, failure: this.classify(tracker.stage, tracker.error ?? tostring(answer), timeout) };
     }
@@ -260,8 +137,35 @@ export class HttpTransport implements HttpPort {
       response: {
         status: code,
         contentType: header('content-type') ?? '',
-        text: chunks.join(''),
+        text: body.text(),
         retryAfterSeconds: retryAfterSeconds(header('retry-after'), this.nowSeconds()),
+        contentRange: header('content-range') ?? null,
+        contentLength: lengthOf(header('content-length')),
+        truncated: false,
+      },
+    };
+  }
+
+  /** The answer we stopped reading at `limit` bytes, from the status line and headers seen on the socket. */
+  private stoppedAnswer(lines: string[], body: string, limit: number): HttpResult {
+    const [code] = string.match(lines[0] ?? '', '^HTTP/%d[%.%d]* (%d%d%d)');
+    if (code === undefined) return { ok: false, failure: { kind: 'unknown', message: 'the answer had no status line', answered: true } };
+    const headers = new Map<string, string>();
+    for (let i = 1; i < lines.length; i++) {
+      const [name, value] = string.match(lines[i]!, '^([^:]+):%s*(.-)%s*$');
+      if (name !== undefined && value !== undefined) headers.set(name.toLowerCase(), value);
+    }
+    const contentLength = lengthOf(headers.get('content-length'));
+    return {
+      ok: true,
+      response: {
+        status: tonumber(code)!,
+        contentType: headers.get('content-type') ?? '',
+        text: body.length > limit ? body.substring(0, limit) : body,
+        retryAfterSeconds: null,
+        contentRange: headers.get('content-range') ?? null,
+        contentLength,
+        truncated: contentLength === null || contentLength > limit,
       },
     };
   }

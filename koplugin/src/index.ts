@@ -4,14 +4,23 @@ import { AnswerReader } from '../../src/core/booklore/answer-reader.js';
 import { EndpointAnswers, type AuthKind } from '../../src/core/booklore/endpoint-answers.js';
 import type { HttpResponse, HttpResult } from '../../src/core/booklore/http-port.js';
 import { validateSession, type SessionInput } from '../../src/core/session.js';
+import type { SyncReport } from '../../src/core/sync/sync-engine.js';
+import { syncSummary } from '../../src/core/sync/sync-summary.js';
 import { luaAnswerShapes } from './answer-shapes.js';
 import { createApp } from './app.js';
+import { describeError as describeErrorIn, type DescribedError } from './error-sentences.js';
 import { PLUGIN_WORDING } from './client-wording.js';
 import { partialMd5OfFile } from './fingerprint.js';
 import { HttpTransport } from './http.js';
 import { luaJson } from './json.js';
 
 export { createApp };
+export { combineSyncResults } from './sync-now-report.js';
+
+/** One short sentence for the screen and the whole error for the log (error-sentences.ts). */
+export function describeError(this: void, what: string, err: unknown, databasePath: string): DescribedError {
+  return describeErrorIn(what, err, databasePath);
+}
 
 /** KOReader's partial MD5 of a file, or nil and a reason. */
 export function fingerprint(this: void, path: string): LuaMultiReturn<[string | undefined, string | undefined]> {
@@ -59,6 +68,11 @@ export function judgeAnswer(this: void, endpoint: string, response: HttpResponse
     default:
       return answers.refresh(response);
   }
+}
+
+/** The core's sync summary (for the cross-runtime check of the words both builds show). */
+export function summarize(this: void, report: SyncReport, scheduled: boolean): string {
+  return syncSummary(report, { scheduled });
 }
 
 export const VERSION = '0.1.0';

@@ -1,5 +1,5 @@
 // The sync lease's environment in KOReader (src/store/sync-lease.ts; the Node tool's is
-// src/store/node-lease-environment.ts): the host name and process id the Node tool also writes,
+// src/node/node-lease-environment.ts): the host name and process id the Node tool also writes,
 // whether a process on this host is still alive, a clock and a pause. Through LuaJIT's FFI on
 // POSIX systems (every KOReader platform has getpid/gethostname/kill); where that fails, the lease
 // falls back to its expiry time, as it does for a holder on another host.

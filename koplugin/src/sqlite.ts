@@ -9,6 +9,7 @@
 // ways: booleans bind as 0/1; INTEGER columns, which the binding returns as int64 cdata, come back
 // as Lua numbers.
 import type { ArgumentTypes, SqlDatabase, SqlStatement, SqlTransaction, TransactionFunction } from '../../src/store/sql-database.js';
+import { parameterPositions } from './sql-parameters.js';
 import { luaRequire, type Ljsqlite3, type SqliteConnection, type SqliteStatement, type SqliteValue } from './lua-libs.js';
 
 export type Row = Record<string, unknown>;
@@ -18,66 +19,6 @@ export interface RunResult {
   lastInsertRowid: number;
 }
 
-function isIdentifierCode(code: number, first: boolean): boolean {
-  if (code === 95 || (code >= 65 && code <= 90) || (code >= 97 && code <= 122)) return true;
-  return !first && code >= 48 && code <= 57;
-}
-
-/**
- * SQLite's parameter numbering for a statement: `?` takes the next number, `?NNN` that number,
- * and `@name` / `:name` / `$name` the next number on first appearance (the same name shares it).
- * Quoted text and comments are skipped.
- */
-export function parameterPositions(sql: string): { named: Map<string, number>; count: number } {
-  const named = new Map<string, number>();
-  let count = 0;
-  let i = 0;
-  const n = sql.length;
-  while (i < n) {
-    const ch = sql.charAt(i);
-    if (ch === "'" || ch === '"' || ch === '`') {
-      i++;
-      while (i < n) {
-        if (sql.charAt(i) === ch) {
-          if (sql.charAt(i + 1) === ch) i += 2;
-          else break;
-        } else {
-          i++;
-        }
-      }
-      i++;
-    } else if (ch === '-' && sql.charAt(i + 1) === '-') {
-      while (i < n && sql.charAt(i) !== '\n') i++;
-    } else if (ch === '/' && sql.charAt(i + 1) === '*') {
-      i += 2;
-      while (i < n && !(sql.charAt(i) === '*' && sql.charAt(i + 1) === '/')) i++;
-      i += 2;
-    } else if (ch === '?') {
-      i++;
-      let digits = 0;
-      let value = 0;
-      while (i < n && sql.charCodeAt(i) >= 48 && sql.charCodeAt(i) <= 57) {
-        value = value * 10 + (sql.charCodeAt(i) - 48);
-        digits++;
-        i++;
-      }
-      if (digits === 0) count++;
-      else if (value > count) count = value;
-    } else if ((ch === '@' || ch === ':' || ch === '$') && i + 1 < n && isIdentifierCode(sql.charCodeAt(i + 1), true)) {
-      let j = i + 1;
-      while (j < n && isIdentifierCode(sql.charCodeAt(j), false)) j++;
-      const name = sql.substring(i + 1, j);
-      if (!named.has(name)) {
-        count++;
-        named.set(name, count);
-      }
-      i = j;
-    } else {
-      i++;
-    }
-  }
-  return { named, count };
-}
 
 /** int64 cdata → number; everything else as is. */
 function fromSqlite(value: SqliteValue): unknown {
@@ -194,9 +135,9 @@ export class Database implements SqlDatabase {
 
   constructor(private readonly conn: SqliteConnection) {}
 
-  static open(path: string, busyTimeoutMs: number): Database {
+  static open(path: string, busyTimeoutMs: number, mode: 'ro' | 'rw' | 'rwc' = 'rwc'): Database {
     const sqlite = luaRequire<Ljsqlite3>('lua-ljsqlite3/init');
-    const conn = sqlite.open(path, 'rwc');
+    const conn = sqlite.open(path, mode);
     conn.set_busy_timeout(busyTimeoutMs);
     return new Database(conn);
   }

@@ -8,149 +8,21 @@
 -- {name, ok, error}; the node test fails on any failed check.
 local plugin_dir, settings_dir, server_url, book_file = arg[1], arg[2], arg[3], arg[4]
 local here = debug.getinfo(1, "S").source:sub(2):match("^(.*)/[^/]*$") or "."
-local base_path = table.concat({ here .. "/?.lua", here .. "/standins/?.lua", here .. "/standins/?/init.lua", package.path }, ";")
-package.path = base_path
+local H = dofile(here .. "/harness.lua")(plugin_dir, settings_dir, server_url, book_file)
 
 local PRIDE_HASH = "f0a672838b6f07f2e74b8bd01aec4434"
 local BOOKLORE_PASSWORD = "Glue-Pass-7"
 local KOREADER_PASSWORD = "Kor-Pass-9"
 
--- Every module name the plugin's own files (main.lua, the compiled bundle) ask for, in order.
-local required, seen = {}, {}
-local real_require = require
-require = function(name)
-    local caller = debug.getinfo(2, "S")
-    local source = caller and caller.source or ""
-    local ours = source:sub(-9) == "/main.lua" or source:sub(-23) == "/booklore_sync_core.lua"
-    if ours and not seen[name] then
-        seen[name] = true
-        required[#required + 1] = name
-    end
-    return real_require(name)
-end
+local state, UIManager, Dispatcher, real_require = H.state, H.UIManager, H.Dispatcher, H.require
+local check, eq, event, read, advance, admin = H.check, H.eq, H.event, H.read, H.advance, H.admin
+local serverSessions, menuItem, rootMenu, textOf = H.serverSessions, H.menuItem, H.rootMenu, H.textOf
+local settingsFile, pendingCount = H.settingsFile, H.pendingCount
 
--- A clock the test moves (os.time() is the plugin's clock, as KOReader's).
-local real_time = os.time
-local clock = 1767945600 -- 2026-01-09T08:00:00Z
-os.time = function(t)
-    if t ~= nil then return real_time(t) end
-    return clock
-end
-local function advance(seconds) clock = clock + seconds end
-
-local cjson = real_require("cjson")
-local http = real_require("socket.http")
-local ltn12 = real_require("ltn12")
-local json_out = real_require("json_out")
-
-local state = real_require("koreader_state")
-state.settings_dir = settings_dir
-
--- PluginLoader:_load: the plugin folder first on package.path while main.lua runs, then restored,
--- and every loaded plugin's folder appended at the end (pluginloader.lua).
-package.path = plugin_dir .. "/?.lua;" .. base_path
-local Plugin = dofile(plugin_dir .. "/main.lua")
-package.path = base_path .. ";" .. plugin_dir .. "/?.lua"
-Plugin.name = "booklore-sync"
-Plugin.path = plugin_dir
-
-local UIManager = real_require("ui/uimanager")
-local Event = real_require("ui/event")
-local Dispatcher = real_require("dispatcher")
-
--- ── helpers ──────────────────────────────────────────────────────────────────────────────────
-local results = {}
-local function check(name, fn)
-    state.reset()
-    local ok, err = xpcall(fn, debug.traceback)
-    results[#results + 1] = { name = name, ok = ok, error = (not ok) and tostring(err) or nil }
-end
-
-local function eq(actual, expected, what)
-    if actual ~= expected then
-        error(string.format("%s: expected %s, got %s", what or "value", tostring(expected), tostring(actual)), 2)
-    end
-end
-
-local function admin(path, method, body)
-    local chunks = {}
-    local ok, code = http.request{
-        url = server_url .. path,
-        method = method or "GET",
-        headers = body and { ["content-type"] = "application/json", ["content-length"] = tostring(#body) } or nil,
-        source = body and ltn12.source.string(body) or nil,
-        sink = ltn12.sink.table(chunks),
-    }
-    assert(ok, "admin request failed: " .. tostring(code))
-    local text = table.concat(chunks)
-    return text ~= "" and cjson.decode(text) or nil
-end
-
-local function serverSessions() return #admin("/__admin/sessions") end
-
-local function makeUI(file, md5)
-    local ui = { page = 10 }
-    ui.document = { file = file, getPageCount = function() return 200 end }
-    ui.doc_props = { display_title = "Pride and Prejudice" }
-    ui.doc_settings = { readSetting = function(_, key) if key == "partial_md5_checksum" then return md5 end end }
-    ui.menu = { registerToMainMenu = function(_, plugin) ui.registered_menu = plugin end }
-    function ui:getCurrentPage() return self.page end
-    return ui
-end
-
-local ui = makeUI(book_file, nil) -- no stored checksum: the plugin fingerprints the file itself
-local plugin = Plugin:new{ ui = ui }
-state.widgets = { plugin }
-
-local function event(name, ...) UIManager:broadcastEvent(Event:new(name, ...)) end
-
---- A reading session: opened on page `from`, read for `seconds`, left on page `to`.
-local function read(from, to, seconds, ending)
-    ui.page = from
-    event("ReaderReady", ui.doc_settings)
-    advance(seconds)
-    ui.page = to
-    event(ending or "CloseDocument")
-end
-
-local function rootMenu()
-    local items = {}
-    plugin:addToMainMenu(items)
-    return items.booklore_sync_engine
-end
-
-local function textOf(item)
-    return item.text or (item.text_func and item.text_func()) or ""
-end
-
-local function menuItem(...)
-    local item = rootMenu()
-    for _, name in ipairs({ ... }) do
-        local found
-        for _, child in ipairs(item.sub_item_table or {}) do
-            if textOf(child):sub(1, #name) == name then found = child end
-        end
-        assert(found, "no menu item '" .. name .. "' under '" .. textOf(item) .. "'")
-        item = found
-    end
-    return item
-end
-
-local function settingsFile()
-    local f = io.open(settings_dir .. "/booklore-sync-plugin.lua", "rb")
-    if not f then return "" end
-    local text = f:read("*a")
-    f:close()
-    return text
-end
-
-local function pendingCount()
-    local SQ3 = real_require("lua-ljsqlite3/init")
-    local conn = SQ3.open(settings_dir .. "/booklore-sync.sqlite")
-    local n = tonumber((conn:rowexec("SELECT COUNT(*) FROM pending_sessions")))
-    conn:close()
-    return n
-end
+-- KOReader starts with the book open (no stored checksum: the plugin fingerprints the file itself).
+H.launch("reader")
+UIManager:runScheduled()
+local ui, plugin = H.ui, H.plugin
 
 -- ── checks ───────────────────────────────────────────────────────────────────────────────────
 
@@ -205,7 +77,7 @@ check("Test Connection reports the server, both logins and what the server can d
     menuItem("Settings", "Test Connection").callback()
     local viewer = state.lastShown("TextViewer")
     assert(viewer, "report shown")
-    for _, expected in ipairs({ "Reachable: BookLore", "KOReader account: OK", "BookLore account: OK", "Batch upload: yes", "Book lookup by fingerprint: yes" }) do
+    for _, expected in ipairs({ "reachable, BookLore", "KOReader login:   ok", "BookLore login:   ok", "batch upload:     yes", "hash lookup:      yes" }) do
         assert(viewer.text:find(expected, 1, true), expected .. " in:\n" .. viewer.text)
     end
 end)
@@ -259,12 +131,12 @@ end)
 
 check("offline: the session is queued and uploaded when the network comes back", function()
     local before = serverSessions()
-    state.online = false
+    state.network("off")
     read(50, 60, 300)
     UIManager:runScheduled()
     eq(pendingCount(), 1)
     eq(state.wifi_prompts, 0, "an automatic sync never asks for Wi-Fi")
-    state.online = true
+    state.network("online")
     event("NetworkConnected")
     eq(serverSessions(), before + 1)
     eq(pendingCount(), 0)
@@ -290,14 +162,14 @@ end)
 
 check("the dispatcher action SyncBooklorePending runs Sync Now (asking for Wi-Fi when offline)", function()
     local before = serverSessions()
-    state.online = false
+    state.network("off")
     read(70, 80, 300)
     UIManager:runScheduled()
     eq(pendingCount(), 1)
     eq(Dispatcher:execute("booklore_sync_pending"), true, "the event is handled")
     eq(state.wifi_prompts, 1, "asked for the network")
     eq(serverSessions(), before)
-    state.online = true
+    state.network("online")
     eq(Dispatcher:execute("booklore_sync_pending"), true)
     eq(serverSessions(), before + 1)
     assert(state.lastShown("InfoMessage").text:find("1 uploaded", 1, true))
@@ -312,7 +184,7 @@ check("Manage Sessions: View History lists what reached BookLore, newest first",
 end)
 
 check("Manage Sessions: View Details lists the queue; Clear Pending asks, naming the count, then deletes", function()
-    state.online = false
+    state.network("off")
     read(80, 90, 300)
     read(90, 99, 400)
     UIManager:runScheduled()
@@ -331,7 +203,7 @@ check("Manage Sessions: View Details lists the queue; Clear Pending asks, naming
     confirm.ok_callback()
     eq(pendingCount(), 0)
     assert(state.lastShown("InfoMessage").text:find("2 pending session(s) deleted", 1, true))
-    state.online = true
+    state.network("online")
 end)
 
 check("Session Detection: pages mode and its minimum through the menu", function()
@@ -341,7 +213,7 @@ check("Session Detection: pages mode and its minimum through the menu", function
     dialog:setInputText("3")
     dialog:press("Save")
     assert(textOf(menuItem("Settings", "Session Detection", "Minimum pages")):find("3", 1, true))
-    state.online = false
+    state.network("off")
     read(100, 102, 5) -- two pages: too few
     eq(pendingCount(), 0)
     read(102, 106, 5) -- four pages in 5 s: enough in pages mode
@@ -349,7 +221,7 @@ check("Session Detection: pages mode and its minimum through the menu", function
     menuItem("Settings", "Session Detection", "Duration and a page turned").callback()
     menuItem("Settings", "Manage Sessions", "Clear Pending").callback()
     state.lastShown("ConfirmBox").ok_callback()
-    state.online = true
+    state.network("online")
 end)
 
 check("Minimum duration, Keep password and Retry Parked Sessions reach the core", function()
@@ -359,14 +231,14 @@ check("Minimum duration, Keep password and Retry Parked Sessions reach the core"
     dialog:setInputText("120")
     dialog:press("Save")
     assert(textOf(menuItem("Settings", "Session Detection", "Minimum duration")):find("120 s", 1, true))
-    state.online = false
+    state.network("off")
     read(106, 108, 90) -- 90 s: too short now
     eq(pendingCount(), 0)
     menuItem("Settings", "Session Detection", "Minimum duration").callback()
     dialog = state.lastShown("InputDialog")
     dialog:setInputText("30")
     dialog:press("Save")
-    state.online = true
+    state.network("online")
 
     local keep = menuItem("Settings", "Keep BookLore password")
     eq(keep.checked_func(), false, "off by default")
@@ -377,6 +249,50 @@ check("Minimum duration, Keep password and Retry Parked Sessions reach the core"
 
     menuItem("Settings", "Manage Sessions", "Retry Parked Sessions").callback()
     assert(state.lastShown("InfoMessage").text:find("0 parked session(s) back in the queue", 1, true), state.lastShown("InfoMessage").text)
+end)
+
+--- Runs the first scheduled action only; returns the delay it was scheduled with.
+local function runNextScheduled()
+    local task = table.remove(state.scheduled, 1)
+    assert(task, "something is scheduled")
+    task.action()
+    return task.seconds
+end
+
+check("a lost answer: the glue schedules the check itself; found at once, or re-sent once after the grace", function()
+    local function fault(rule)
+        admin("/__admin/faults", "POST", '{"rules":["' .. rule .. ',path=/api/v1/reading-sessions,method=POST,count=1"]}')
+    end
+    -- Stored, then the connection dropped: the scheduled check finds it, nothing is re-sent.
+    local before = serverSessions()
+    fault("drop-after-commit")
+    read(80, 90, 300)
+    runNextScheduled() -- the session-end sync
+    eq(serverSessions(), before + 1, "stored by the server")
+    eq(pendingCount(), 1, "its answer was lost")
+    eq(#state.scheduled, 1, "a check is scheduled")
+    eq(state.scheduled[1].seconds, 1, "at once")
+    runNextScheduled()
+    eq(pendingCount(), 0, "found on the server and settled")
+    eq(serverSessions(), before + 1, "not re-sent")
+    eq(#state.scheduled, 0, "nothing more to check")
+    -- Dropped before the server stored it: checked at once, re-sent only after the grace.
+    fault("drop-before-commit")
+    read(90, 100, 300)
+    runNextScheduled()
+    eq(pendingCount(), 1)
+    eq(state.scheduled[1].seconds, 1)
+    runNextScheduled()
+    eq(serverSessions(), before + 1, "not found, and not re-sent before the grace")
+    eq(#state.scheduled, 1, "checked again later")
+    local wait = state.scheduled[1].seconds
+    assert(wait > 1, "after the grace, not at once: " .. tostring(wait))
+    advance(wait)
+    runNextScheduled()
+    eq(serverSessions(), before + 2, "re-sent once")
+    eq(pendingCount(), 0)
+    eq(#state.scheduled, 0)
+    admin("/__admin/faults", "DELETE")
 end)
 
 check("with the original BookLore Sync plugin active too, this one stays passive", function()
@@ -400,6 +316,25 @@ check("secrets never reach the log", function()
     end
 end)
 
+check("Import Reading History: KOReader's statistics become queued sessions once, after a confirmation naming the count", function()
+    state.online = false
+    local before = pendingCount()
+    menuItem("Settings", "Manage Sessions", "Import Reading History").callback()
+    local confirm = state.lastShown("ConfirmBox")
+    assert(confirm, "a confirmation first")
+    assert(confirm.text:find("Queue 2 session(s) of past reading", 1, true), confirm.text)
+    eq(pendingCount(), before, "nothing queued before OK")
+    confirm.ok_callback()
+    eq(pendingCount(), before + 2)
+    assert(state.lastShown("InfoMessage").text:find("queued 2 session(s) from 1 book(s)", 1, true), state.lastShown("InfoMessage").text)
+    menuItem("Settings", "Manage Sessions", "Import Reading History").callback()
+    assert(state.lastShown("InfoMessage").text:find("no new reading to import", 1, true), state.lastShown("InfoMessage").text)
+    eq(pendingCount(), before + 2, "imported once")
+    menuItem("Settings", "Manage Sessions", "Clear Pending").callback()
+    state.lastShown("ConfirmBox").ok_callback()
+    state.online = true
+end)
+
 check("every module the plugin requires is a KOReader module, a library KOReader ships, or its own bundle", function()
     -- KOReader modules as named in koreader/koreader (frontend/…, datastorage.lua) and koreader-base
     -- (ffi/sha2, lua-ljsqlite3/init, LuaSocket, LuaSec, rapidjson): checked against their source trees.
@@ -409,17 +344,25 @@ check("every module the plugin requires is a KOReader module, a library KOReader
         ["ui/widget/multiinputdialog"] = true, ["ui/network/manager"] = true, ["ui/widget/textviewer"] = true,
         ["ui/uimanager"] = true, ["ui/widget/container/widgetcontainer"] = true, ["logger"] = true, ["gettext"] = true,
         ["booklore_sync_core"] = true,
+        -- the plugin's own Lua files, shipped in its folder (checked below)
+        ["booklore_sync_common"] = true, ["booklore_sync_sessions"] = true, ["booklore_sync_network"] = true,
+        ["booklore_sync_actions"] = true, ["booklore_sync_menu"] = true, ["booklore_sync_dialogs"] = true,
         ["lua-ljsqlite3/init"] = true, ["ffi/sha2"] = true, ["rapidjson"] = true, ["ffi"] = true,
         ["socket"] = true, ["socket.http"] = true, ["ltn12"] = true, ["ssl"] = true,
     }
     local unexpected = {}
-    for _, name in ipairs(required) do
+    for _, name in ipairs(H.required) do
         if not known[name] then unexpected[#unexpected + 1] = name end
+        if name:sub(1, 14) == "booklore_sync_" then
+            local f = io.open(plugin_dir .. "/" .. name .. ".lua", "r")
+            assert(f, name .. ".lua is not in the plugin folder")
+            f:close()
+        end
     end
     eq(#unexpected, 0, "unexpected modules: " .. table.concat(unexpected, ", "))
-    for _, name in ipairs({ "booklore_sync_core", "lua-ljsqlite3/init", "socket.http", "rapidjson", "ffi/sha2", "ui/uimanager", "dispatcher" }) do
-        assert(seen[name], name .. " was required")
+    for _, name in ipairs({ "booklore_sync_core", "lua-ljsqlite3/init", "socket.http", "rapidjson", "ffi/sha2", "ui/uimanager", "dispatcher", "booklore_sync_network", "booklore_sync_menu" }) do
+        assert(H.seen[name], name .. " was required")
     end
 end)
 
-io.stdout:write(json_out.encode({ results = json_out.array(results), required = json_out.array(required), logs = json_out.array(state.logs) }), "\n")
+H.finish()

@@ -54,7 +54,10 @@ if type(options) == "table" then
   for key, value in pairs(options) do if value == cjson.null and type(key) == "string" then options[key] = nil end end
 end
 local log_lines = {}
+-- `read` sets the clock to a session's start, then its end; otherwise the real time.
+local clock = nil
 local app = Core.createApp({
+  now = function() return clock or os.time() end,
   settingsDir = home,
   settings = settings,
   wal = true,
@@ -71,6 +74,14 @@ local function emit(value)
 end
 
 local commands = {}
+
+-- A document read from `start` to `end` (epoch seconds): the plugin's session start and end.
+function commands.read()
+  clock = options.start
+  app:sessionStart({ path = options.path, title = options.title, location = "1", progress = 1 })
+  clock = options["end"]
+  emit(app:sessionEnd({ location = "9", progress = 5 }))
+end
 
 function commands.configure()
   for key, value in pairs(options) do
@@ -108,9 +119,10 @@ function commands.sync()
     message = result.message,
     problem = result.problem,
     seconds = require("socket").gettime() - started,
+    nextCheckInSeconds = result.nextCheckInSeconds,
     report = report and {
       uploaded = report.uploaded, pending = report.pending, resolved = report.resolved, failed = report.failed,
-      parked = report.parked, reconciled = report.reconciled, unknown = report.unknown,
+      parked = report.parked, reconciled = report.reconciled, unknown = report.unknown, nextCheckAt = report.nextCheckAt,
       resentUnverified = report.resentUnverified, skippedBackoff = report.skippedBackoff,
       duplicatesDropped = report.duplicatesDropped, unresolved = report.unresolved,
       stoppedBy = report.stoppedBy, message = report.message,
@@ -158,6 +170,18 @@ end
 
 function commands.clear()
   emit({ removed = app:clearPending() })
+end
+
+function commands.importHistory()
+  local result = app:importHistory(options.path, options.dryRun == true)
+  local r = result.report
+  emit({
+    ok = result.ok, message = result.message,
+    report = r and {
+      rows = r.rows, books = r.books, sessions = r.sessions, queued = r.queued, skipped = r.skipped, open = r.open,
+      alreadyImported = r.alreadyImported, withoutMd5 = r.withoutMd5, invalid = r.invalid, notMovedForward = r.notMovedForward,
+    } or nil,
+  })
 end
 
 function commands.testConnection()
@@ -210,6 +234,28 @@ function commands.validate()
   for _, input in ipairs(options) do
     for key, value in pairs(input) do if value == cjson.null then input[key] = nil end end
     out[#out + 1] = Core.validate(input)
+  end
+  emit(out)
+end
+
+function commands.summary()
+  local out = json_out.array({})
+  for _, case in ipairs(options) do
+    for key, value in pairs(case.report) do if value == cjson.null then case.report[key] = nil end end
+    out[#out + 1] = Core.summarize(case.report, case.scheduled)
+  end
+  emit(out)
+end
+
+--- What one Sync Now press reports after two syncs: the message of Core.combineSyncResults.
+function commands.combine()
+  local out = json_out.array({})
+  for _, case in ipairs(options) do
+    for _, result in ipairs({ case.earlier, case.later }) do
+      for key, value in pairs(result) do if value == cjson.null then result[key] = nil end end
+      for key, value in pairs(result.report) do if value == cjson.null then result.report[key] = nil end end
+    end
+    out[#out + 1] = Core.combineSyncResults(case.earlier, case.later).message
   end
   emit(out)
 end

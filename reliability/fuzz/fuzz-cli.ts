@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { validateSession } from '../../src/core/session.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/node/sqlite/local-store.js';
 import { Prng } from '../prng.js';
 import { recordFailure, type FuzzResult } from './fuzz-result.js';
 import { looksLikeACrash, runInProcess } from './in-process-cli.js';

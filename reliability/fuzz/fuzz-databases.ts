@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { saveSettings, SettingsSchema } from '../../src/config/settings.js';
+import { saveSettings, SettingsSchema } from '../../src/node/settings-file.js';
 import { validateSession } from '../../src/core/session.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/node/sqlite/local-store.js';
 import { start, type TestServer } from '../../src/testserver/index.js';
 import { Prng } from '../prng.js';
 import { fileDigest } from './file-digest.js';

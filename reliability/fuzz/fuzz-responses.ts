@@ -5,9 +5,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runSync } from '../../src/app/run-sync.js';
-import { saveSettings, SettingsSchema } from '../../src/config/settings.js';
+import { nodeApp, timingFromEnv } from '../../src/node/node-runtime.js';
+import { saveSettings, SettingsSchema } from '../../src/node/settings-file.js';
 import { validateSession } from '../../src/core/session.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/node/sqlite/local-store.js';
 import { start, type FaultRule } from '../../src/testserver/index.js';
 import { Prng } from '../prng.js';
 import { recordFailure, type FuzzResult } from './fuzz-result.js';
@@ -98,7 +99,7 @@ export async function fuzzResponses(seed: number, cases: number): Promise<FuzzRe
         result.cases++;
         for (let attempt = 0; attempt < 2; attempt++) {
           try {
-            await runSync(home, { automatic: false, waitForLeaseMs: 1000 });
+            await runSync(nodeApp(home, timingFromEnv()), { automatic: false, waitForLeaseMs: 1000 });
           } catch (err) {
             recordFailure(result, `sync threw ${(err as Error).message}: ${described}`);
           }

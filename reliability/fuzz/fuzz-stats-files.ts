@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { validateSession } from '../../src/core/session.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/node/sqlite/local-store.js';
 import { writeKoreaderStatistics, type StatsRow } from '../../test/helpers/koreader-stats-db.js';
 import { Prng } from '../prng.js';
 import { fileDigest } from './file-digest.js';

@@ -1,29 +1,33 @@
-// Builds the BookLore client from the saved settings; refreshed tokens are saved back (0600).
+// The BookLore client (src/core/booklore) built from the saved settings with the runtime's
+// adapters; refreshed tokens are saved back at once.
 import { credentialsFrom } from '../core/booklore/authenticator.js';
-import type { BookLoreClient } from '../core/booklore/booklore-client.js';
-import { createBookLoreClient } from '../booklore/create-client.js';
-import { updateSettings, type Settings } from '../config/settings.js';
-import { UserFacingError } from '../user-facing-error.js';
+import { BookLoreClient } from '../core/booklore/booklore-client.js';
+import type { AppSettings } from './app-settings.js';
+import type { Runtime } from './runtime.js';
+import { UserFacingError } from './user-facing-error.js';
 
 export class NotConfiguredError extends UserFacingError {
-  constructor() {
-    super('no BookLore server is configured; run `booklore-sync configure --server URL --username NAME` first');
+  constructor(message: string) {
+    super(message);
     this.name = 'NotConfiguredError';
   }
 }
 
-/** An explicit opt-out of certificate checks is repeated on every use, so it is not forgotten. */
-function warnInsecure(server: string): void {
-  process.stderr.write(`booklore-sync: warning: TLS certificate checks are OFF for ${server} (\`configure --insecure-tls off\` turns them back on)\n`);
-}
-
-export function connect(home: string, settings: Settings, warn: (server: string) => void = warnInsecure): BookLoreClient {
-  if (!settings.server) throw new NotConfiguredError();
-  if (settings.insecureTls && settings.server.startsWith('https:')) warn(settings.server);
-  return createBookLoreClient(
-    settings.server,
+export function connect(runtime: Runtime, settings: AppSettings): BookLoreClient {
+  const server = settings.server;
+  if (server === null || server === undefined || server === '') throw new NotConfiguredError(runtime.wording.notConfigured);
+  // An explicit opt-out of certificate checks is repeated on every use, so it is not forgotten.
+  if (settings.insecureTls && server.startsWith('https:')) runtime.warn(`TLS certificate checks are OFF for ${server}`);
+  return new BookLoreClient(
+    server,
     credentialsFrom(settings.auth, settings),
-    { timeoutMs: settings.timeoutSeconds * 1000, insecureTls: settings.insecureTls },
-    (tokens) => updateSettings(home, (current) => ({ ...current, ...tokens })),
+    {
+      http: runtime.http({ timeoutSeconds: settings.timeoutSeconds, insecureTls: settings.insecureTls }),
+      json: runtime.json,
+      shapes: runtime.shapes,
+      wording: runtime.wording,
+      random: () => runtime.random(),
+    },
+    (tokens) => runtime.settings.saveTokens(tokens),
   );
 }

@@ -1,23 +1,23 @@
 // KOReader history into the queue (X8): page turns from statistics.sqlite3, grouped into sessions
 // (src/core/page-stat-sessions.ts), validated, and queued once. Streams: the file is read row by
 // row and sessions are written a batch at a time, so memory does not grow with the file.
-import Database from 'better-sqlite3';
-import { existsSync } from 'node:fs';
 import { formatIsoUtc } from '../core/iso-time.js';
 import {
   PageTurnGrouper,
   judgePageTurnGroup,
   type GroupContext,
+  type PageTurn,
   type PageTurnGroup,
   type StatisticsBook,
 } from '../core/page-stat-sessions.js';
 import type { Session } from '../core/session.js';
-import { KoreaderStatisticsFile } from '../koreader/statistics-file.js';
 import { KoreaderImportLedger } from '../store/koreader-import-ledger.js';
-import { LocalStore } from '../store/local-store.js';
 import { RecordedReading } from '../store/recorded-reading.js';
-import { databasePath, lockTimeoutMs } from '../store/open-queue-database.js';
-import { describeSqliteError } from '../store/sqlite-errors.js';
+import { KoreaderStatistics } from './koreader-statistics.js';
+import { tableNames } from './queue-database.js';
+import { QueueStore } from './queue-store.js';
+import type { AppContext, OwnedDatabase, Runtime } from './runtime.js';
+import { storageErrorOrSelf } from './storage-errors.js';
 
 export interface ImportOptions {
   gapSeconds: number;
@@ -97,7 +97,7 @@ class QueueSink implements SessionSink {
   private readonly ledger: KoreaderImportLedger;
   private readonly recorded: RecordedReading;
 
-  constructor(private readonly store: LocalStore) {
+  constructor(private readonly store: QueueStore) {
     this.ledger = new KoreaderImportLedger(store.db);
     this.recorded = new RecordedReading(store.db);
   }
@@ -130,45 +130,46 @@ class DryRunSink implements SessionSink {
   private readonly recorded: RecordedReading | null = null;
 
   constructor(
-    private readonly db: Database.Database | null,
+    private readonly db: OwnedDatabase | null,
     private readonly path: string,
+    private readonly runtime: Runtime,
   ) {
     if (db === null) return;
     try {
       this.ledger = KoreaderImportLedger.ifPresent(db);
-      const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[];
+      const tables = tableNames(db);
       if (['pending_sessions', 'historical_sessions', 'book_cache', 'bls_book_hashes'].every((t) => tables.includes(t))) {
         this.recorded = new RecordedReading(db);
       }
     } catch (err) {
       db.close();
-      throw describeSqliteError(path, err);
+      throw storageErrorOrSelf(path, err, runtime);
     }
   }
 
-  static open(home: string): DryRunSink {
-    const path = databasePath(home);
-    if (!existsSync(path)) return new DryRunSink(null, path);
+  static open(context: AppContext): DryRunSink {
+    const { databasePath: path, runtime } = context;
+    if (!runtime.sqlite.exists(path)) return new DryRunSink(null, path, runtime);
     try {
-      return new DryRunSink(new Database(path, { readonly: true, fileMustExist: true, timeout: lockTimeoutMs() }), path);
+      return new DryRunSink(runtime.sqlite.openReadOnly(path, runtime.sqlite.busyTimeoutMs), path, runtime);
     } catch (err) {
-      throw describeSqliteError(path, err);
+      throw storageErrorOrSelf(path, err, runtime);
     }
   }
 
   take(batch: Session[]): boolean[] {
     try {
       return batch.map((session) => {
-        if (this.ledger?.covers(session)) return false;
-        return !(this.recorded?.overlaps(session) ?? false);
+        if (this.ledger !== null && this.ledger.covers(session)) return false;
+        return !(this.recorded !== null && this.recorded.overlaps(session));
       });
     } catch (err) {
-      throw describeSqliteError(this.path, err);
+      throw storageErrorOrSelf(this.path, err, this.runtime);
     }
   }
 
   close(): void {
-    if (this.db?.open) this.db.close();
+    if (this.db !== null && this.db.open) this.db.close();
   }
 }
 
@@ -183,10 +184,10 @@ function add(into: Tally, from: Tally): void {
  * checked before our database is opened, so a wrong file leaves nothing behind. Throws a
  * UserFacingError for a file that is not KOReader statistics (exit 2) or an unusable queue.
  */
-export function importKoreaderStats(home: string, file: string, options: ImportOptions): ImportReport {
-  const statistics = KoreaderStatisticsFile.open(file);
+export function importKoreaderStats(context: AppContext, file: string, options: ImportOptions): ImportReport {
+  const statistics = KoreaderStatistics.open(file, context.runtime);
   try {
-    const sink = options.dryRun ? DryRunSink.open(home) : new QueueSink(LocalStore.open(home));
+    const sink = options.dryRun ? DryRunSink.open(context) : new QueueSink(QueueStore.openFor(context));
     try {
       return runImport(statistics, sink, options);
     } finally {
@@ -197,50 +198,75 @@ export function importKoreaderStats(home: string, file: string, options: ImportO
   }
 }
 
-function runImport(statistics: KoreaderStatisticsFile, sink: SessionSink, options: ImportOptions): ImportReport {
-  const batchSize = options.batchSize ?? 1000;
+function runImport(statistics: KoreaderStatistics, sink: SessionSink, options: ImportOptions): ImportReport {
   const { rows, newestInstant } = statistics.summary();
-  const report: ImportReport = {
-    file: statistics.path,
-    dryRun: options.dryRun,
-    gapSeconds: options.gapSeconds,
-    rows: 0,
-    books: 0,
-    ...emptyTally(),
-    skipped: 0,
-    booksWithoutMd5: [],
-    invalidSessions: [],
-  };
+  const run = new ImportRun(statistics.path, sink, options, newestInstant);
+  statistics.forEachPageTurn((koreaderBookId, turn) => {
+    run.pageTurn(koreaderBookId, turn, () => statistics.book(koreaderBookId));
+    if (run.report.rows % PROGRESS_EVERY_ROWS === 0) options.events?.progress?.(run.report.rows, rows);
+  });
+  run.finish();
+  options.events?.progress?.(run.report.rows, rows);
+  return run.report;
+}
 
-  // Sessions wait in a bounded batch; a finished book is reported once its last batch is settled.
-  let batch: { session: Session; book: BookOutcome }[] = [];
-  let finishedBooks: BookOutcome[] = [];
-  const reportBooks = () => {
-    for (const book of finishedBooks) {
-      add(report, book);
-      options.events?.book?.(book);
+/**
+ * One import's state as the page turns stream by: the book being read, its page-turn groups, and
+ * the sessions waiting in a bounded batch (a finished book is reported once its last batch is settled).
+ */
+class ImportRun {
+  readonly report: ImportReport;
+  private readonly batchSize: number;
+  private readonly grouper: PageTurnGrouper;
+  private batch: { session: Session; book: BookOutcome }[] = [];
+  private finishedBooks: BookOutcome[] = [];
+  private book: StatisticsBook | null = null;
+  private outcome: BookOutcome | null = null;
+
+  constructor(
+    file: string,
+    private readonly sink: SessionSink,
+    private readonly options: ImportOptions,
+    private readonly newestInstant: number,
+  ) {
+    this.batchSize = options.batchSize ?? 1000;
+    this.grouper = new PageTurnGrouper(options.gapSeconds);
+    this.report = {
+      file,
+      dryRun: options.dryRun,
+      gapSeconds: options.gapSeconds,
+      rows: 0,
+      books: 0,
+      ...emptyTally(),
+      skipped: 0,
+      booksWithoutMd5: [],
+      invalidSessions: [],
+    };
+  }
+
+  pageTurn(koreaderBookId: number | null, turn: PageTurn, bookOf: () => StatisticsBook): void {
+    if (this.book === null || koreaderBookId !== this.book.koreaderBookId) {
+      this.finishBook();
+      const book = bookOf();
+      this.book = book;
+      this.outcome = { koreaderBookId, title: book.title, md5: book.md5, ...emptyTally() };
     }
-    finishedBooks = [];
-  };
-  const flush = () => {
-    if (batch.length > 0) {
-      const outcomes = sink.take(batch.map((b) => b.session));
-      batch.forEach(({ book }, i) => {
-        if (outcomes[i]) book.queued++;
-        else book.alreadyImported++;
-      });
-      batch = [];
-    }
-    reportBooks();
-  };
+    const closed = this.grouper.add(turn);
+    if (closed !== null) this.settle(closed, false);
+    this.report.rows++;
+  }
 
-  const grouper = new PageTurnGrouper(options.gapSeconds);
-  let book: StatisticsBook | null = null;
-  let outcome: BookOutcome | null = null;
+  finish(): void {
+    this.finishBook();
+    this.flush();
+    const r = this.report;
+    r.skipped = r.open + r.alreadyImported + r.withoutMd5 + r.invalid;
+  }
 
-  const settle = (group: PageTurnGroup, lastOfBook: boolean) => {
+  private settle(group: PageTurnGroup, lastOfBook: boolean): void {
+    const { book, outcome, options } = this;
     if (book === null || outcome === null) return;
-    const context: GroupContext = { lastOfBook, gapSeconds: options.gapSeconds, newestInstant, includeOpen: options.includeOpen === true };
+    const context: GroupContext = { lastOfBook, gapSeconds: options.gapSeconds, newestInstant: this.newestInstant, includeOpen: options.includeOpen === true };
     const verdict = judgePageTurnGroup(group, book, context);
     if (verdict.kind === 'not-forward') {
       outcome.notMovedForward++;
@@ -251,8 +277,8 @@ function runImport(statistics: KoreaderStatisticsFile, sink: SessionSink, option
     else if (verdict.kind === 'no-md5') outcome.withoutMd5++;
     else if (verdict.kind === 'invalid') {
       outcome.invalid++;
-      if (report.invalidSessions.length < INVALID_EXAMPLES) {
-        report.invalidSessions.push({
+      if (this.report.invalidSessions.length < INVALID_EXAMPLES) {
+        this.report.invalidSessions.push({
           koreaderBookId: book.koreaderBookId,
           title: book.title,
           startTime: formatIsoUtc(group.startTime),
@@ -261,38 +287,39 @@ function runImport(statistics: KoreaderStatisticsFile, sink: SessionSink, option
         });
       }
     } else {
-      batch.push({ session: verdict.session, book: outcome });
-      if (batch.length >= batchSize) flush();
+      this.batch.push({ session: verdict.session, book: outcome });
+      if (this.batch.length >= this.batchSize) this.flush();
     }
-  };
+  }
 
-  const finishBook = () => {
+  private finishBook(): void {
+    const { book, outcome } = this;
     if (book === null || outcome === null) return;
-    const last = grouper.finish();
-    if (last !== null) settle(last, true);
-    if (book.md5 === null) {
-      report.booksWithoutMd5.push({ koreaderBookId: book.koreaderBookId, title: book.title });
-    }
-    report.books++;
-    finishedBooks.push(outcome);
-    if (batch.length === 0) reportBooks();
-  };
+    const last = this.grouper.finish();
+    if (last !== null) this.settle(last, true);
+    if (book.md5 === null) this.report.booksWithoutMd5.push({ koreaderBookId: book.koreaderBookId, title: book.title });
+    this.report.books++;
+    this.finishedBooks.push(outcome);
+    if (this.batch.length === 0) this.reportBooks();
+  }
 
-  statistics.forEachPageTurn((koreaderBookId, turn) => {
-    if (book === null || koreaderBookId !== book.koreaderBookId) {
-      finishBook();
-      book = statistics.book(koreaderBookId);
-      outcome = { koreaderBookId, title: book.title, md5: book.md5, ...emptyTally() };
+  private flush(): void {
+    if (this.batch.length > 0) {
+      const outcomes = this.sink.take(this.batch.map((b) => b.session));
+      this.batch.forEach(({ book }, i) => {
+        if (outcomes[i]) book.queued++;
+        else book.alreadyImported++;
+      });
+      this.batch = [];
     }
-    const closed = grouper.add(turn);
-    if (closed !== null) settle(closed, false);
-    report.rows++;
-    if (report.rows % PROGRESS_EVERY_ROWS === 0) options.events?.progress?.(report.rows, rows);
-  });
-  finishBook();
-  flush();
-  options.events?.progress?.(report.rows, rows);
+    this.reportBooks();
+  }
 
-  report.skipped = report.open + report.alreadyImported + report.withoutMd5 + report.invalid;
-  return report;
+  private reportBooks(): void {
+    for (const book of this.finishedBooks) {
+      add(this.report, book);
+      this.options.events?.book?.(book);
+    }
+    this.finishedBooks = [];
+  }
 }

@@ -1,7 +1,7 @@
 // Adapts a command implementation (context, options, positional arguments → exit code) to
 // commander's action callback, so every command reports its outcome the same way.
 import type { Command } from 'commander';
-import type { ExitCode } from '../exit-codes.js';
+import type { ExitCode } from '../app/exit-codes.js';
 import { CommandContext } from './context.js';
 
 export function action<Options>(

@@ -1,7 +1,9 @@
 // What every command gets: where state lives, and how to talk to the user (stdout for results,
 // stderr for messages), honouring --json and --quiet.
 import type { Command } from 'commander';
+import type { AppContext } from '../app/runtime.js';
 import { resolveDataDir } from '../node/data-dir.js';
+import { nodeApp, timingFromEnv } from '../node/node-runtime.js';
 
 export interface GlobalOptions {
   home?: string;
@@ -29,6 +31,11 @@ export class CommandContext {
   get home(): string {
     if (this.resolvedHome === undefined) this.resolvedHome = resolveDataDir(this.homeOption, process.env);
     return this.resolvedHome;
+  }
+
+  /** The application over this data directory, with the environment's timing (tests shorten waits this way). */
+  get app(): AppContext {
+    return nodeApp(this.home, timingFromEnv(process.env));
   }
 
   /** True when a person is watching stderr, so progress bars and prompts make sense. */

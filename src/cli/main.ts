@@ -2,8 +2,8 @@
 // returns its exit code; errors meant for the user are printed as one line, anything else as a bug.
 import { Command, CommanderError } from 'commander';
 import { createRequire } from 'node:module';
-import { EXIT } from '../exit-codes.js';
-import { UserFacingError } from '../user-facing-error.js';
+import { EXIT } from '../app/exit-codes.js';
+import { UserFacingError } from '../app/user-facing-error.js';
 import { COMMANDS } from './commands/index.js';
 
 const require = createRequire(import.meta.url);

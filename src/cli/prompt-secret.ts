@@ -2,8 +2,8 @@
 // (other users can read a process's arguments).
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import { UserFacingError } from '../user-facing-error.js';
-import { EXIT } from '../exit-codes.js';
+import { UserFacingError } from '../app/user-facing-error.js';
+import { EXIT } from '../app/exit-codes.js';
 
 export async function readSecret(envName: string, prompt: string): Promise<string> {
   const fromEnv = process.env[envName];

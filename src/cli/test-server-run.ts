@@ -1,7 +1,7 @@
 // `test-server`, the running part: starts the bundled BookLore-compatible server (src/testserver)
 // and keeps it until SIGINT or SIGTERM. Prints the seed (who can log in, which books exist and
 // their hashes), then `LISTENING <url>` once it accepts connections, so scripts can wait for it.
-import { EXIT, type ExitCode } from '../exit-codes.js';
+import { EXIT, type ExitCode } from '../app/exit-codes.js';
 import {
   defaultUsername,
   describeFaultRule,
@@ -18,7 +18,7 @@ import {
   type SeedData,
   type TestServer,
 } from '../testserver/index.js';
-import { UserFacingError, usageError } from '../user-facing-error.js';
+import { UserFacingError, usageError } from '../app/user-facing-error.js';
 import type { CommandContext } from './context.js';
 import { formatTable } from './format-table.js';
 

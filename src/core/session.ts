@@ -147,9 +147,8 @@ export function roundProgress(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-export function validateSession(input: SessionInput): ValidationResult {
-  const errors: FieldError[] = [];
-
+/** The book: an id, a fingerprint, or both; at least one. */
+function bookOf(input: SessionInput, errors: FieldError[]): { bookId: number | null; bookHash: string | null } {
   let bookId: number | null = null;
   if (input.bookId !== null && input.bookId !== undefined) {
     if (!isWholeNumber(input.bookId) || input.bookId < 1) {
@@ -166,50 +165,56 @@ export function validateSession(input: SessionInput): ValidationResult {
   if (bookId === null && bookHash === null && !errors.some((e) => e.field === 'bookId' || e.field === 'bookHash')) {
     errors.push({ field: 'book', message: 'a session needs a book: give its file, its hash or its BookLore id' });
   }
+  return { bookId, bookHash };
+}
 
-  let bookType: BookType = 'EPUB';
-  if (input.bookType !== null && input.bookType !== undefined) {
-    const upper = isText(input.bookType) ? input.bookType.toUpperCase() : '';
-    if (isBookType(upper)) bookType = upper;
-    else errors.push({ field: 'bookType', message: `must be one of ${BOOK_TYPES.join(' ')} (got "${input.bookType}")` });
+function bookTypeOf(input: SessionInput, errors: FieldError[]): BookType {
+  if (input.bookType === null || input.bookType === undefined) return 'EPUB';
+  const upper = isText(input.bookType) ? input.bookType.toUpperCase() : '';
+  if (isBookType(upper)) return upper;
+  errors.push({ field: 'bookType', message: `must be one of ${BOOK_TYPES.join(' ')} (got "${input.bookType}")` });
+  return 'EPUB';
+}
+
+/** The reading time: end − start unless given, never more than that, and what BookLore can store. */
+function durationOf(input: SessionInput, startTime: number, endTime: number, errors: FieldError[]): number {
+  let durationSeconds = 0;
+  if (endTime < startTime) {
+    errors.push({ field: 'endTime', message: `must not be before startTime (${formatIsoUtc(endTime)} < ${formatIsoUtc(startTime)})` });
+  } else if (input.durationSeconds === null || input.durationSeconds === undefined) {
+    durationSeconds = endTime - startTime;
+  } else if (!isWholeNumber(input.durationSeconds) || input.durationSeconds < 0) {
+    errors.push({ field: 'durationSeconds', message: `must be a whole number of seconds ≥ 0 (got ${input.durationSeconds})` });
+  } else if (input.durationSeconds > endTime - startTime) {
+    errors.push({ field: 'durationSeconds', message: `must not exceed endTime − startTime = ${endTime - startTime} s (got ${input.durationSeconds})` });
+  } else {
+    durationSeconds = input.durationSeconds;
   }
+  if (durationSeconds > MAX_DURATION_SECONDS) {
+    errors.push({ field: 'durationSeconds', message: `must be at most ${MAX_DURATION_SECONDS} s, what BookLore can store (got ${durationSeconds})` });
+  }
+  return durationSeconds;
+}
 
+function koreaderBookIdOf(input: SessionInput, errors: FieldError[]): number | null {
+  if (input.koreaderBookId === null || input.koreaderBookId === undefined) return null;
+  if (isWholeNumber(input.koreaderBookId)) return input.koreaderBookId;
+  errors.push({ field: 'koreaderBookId', message: 'must be a whole number' });
+  return null;
+}
+
+export function validateSession(input: SessionInput): ValidationResult {
+  const errors: FieldError[] = [];
+  const { bookId, bookHash } = bookOf(input, errors);
+  const bookType = bookTypeOf(input, errors);
   const startTime = instant('startTime', input.startTime, errors);
   const endTime = instant('endTime', input.endTime, errors);
-  let durationSeconds = 0;
-  if (startTime !== null && endTime !== null) {
-    if (endTime < startTime) {
-      errors.push({
-        field: 'endTime',
-        message: `must not be before startTime (${formatIsoUtc(endTime)} < ${formatIsoUtc(startTime)})`,
-      });
-    } else if (input.durationSeconds === null || input.durationSeconds === undefined) {
-      durationSeconds = endTime - startTime;
-    } else if (!isWholeNumber(input.durationSeconds) || input.durationSeconds < 0) {
-      errors.push({ field: 'durationSeconds', message: `must be a whole number of seconds ≥ 0 (got ${input.durationSeconds})` });
-    } else if (input.durationSeconds > endTime - startTime) {
-      errors.push({
-        field: 'durationSeconds',
-        message: `must not exceed endTime − startTime = ${endTime - startTime} s (got ${input.durationSeconds})`,
-      });
-    } else {
-      durationSeconds = input.durationSeconds;
-    }
-    if (durationSeconds > MAX_DURATION_SECONDS) {
-      errors.push({ field: 'durationSeconds', message: `must be at most ${MAX_DURATION_SECONDS} s, what BookLore can store (got ${durationSeconds})` });
-    }
-  }
-
+  const durationSeconds = startTime !== null && endTime !== null ? durationOf(input, startTime, endTime, errors) : 0;
   const startProgress = progress('startProgress', input.startProgress, errors);
   const endProgress = progress('endProgress', input.endProgress, errors);
   const startLocation = location('startLocation', input.startLocation, errors);
   const endLocation = location('endLocation', input.endLocation, errors);
-
-  let koreaderBookId: number | null = null;
-  if (input.koreaderBookId !== null && input.koreaderBookId !== undefined) {
-    if (!isWholeNumber(input.koreaderBookId)) errors.push({ field: 'koreaderBookId', message: 'must be a whole number' });
-    else koreaderBookId = input.koreaderBookId;
-  }
+  const koreaderBookId = koreaderBookIdOf(input, errors);
 
   if (errors.length > 0 || startTime === null || endTime === null) return { ok: false, errors };
   return {
@@ -223,8 +228,7 @@ export function validateSession(input: SessionInput): ValidationResult {
       durationSeconds,
       startProgress: startProgress === null ? null : roundProgress(startProgress),
       endProgress: endProgress === null ? null : roundProgress(endProgress),
-      progressDelta:
-        startProgress === null || endProgress === null ? null : roundProgress(endProgress - startProgress),
+      progressDelta: startProgress === null || endProgress === null ? null : roundProgress(endProgress - startProgress),
       startLocation,
       endLocation,
       bookTitle: isText(input.bookTitle) ? input.bookTitle : null,

@@ -4,13 +4,16 @@
 // session. Triggers that fire together run one sync (X5). Manual Sync Only leaves only the
 // dispatcher action. It never exits because the server is down.
 import { connect } from '../app/booklore-connection.js';
+import type { AppContext } from '../app/runtime.js';
+import { syncStopNotice, syncSummary } from '../app/sync-summary.js';
 import { runSync } from '../app/run-sync.js';
-import { loadSettings, type Settings } from '../config/settings.js';
-import type { SyncReport } from '../core/sync/sync-engine.js';
-import { LocalStore } from '../store/local-store.js';
+import { loadSettings, type Settings } from '../node/settings-file.js';
+import type { SyncEvents, SyncReport } from '../core/sync/sync-engine.js';
+import { secondsUntilNextCheck } from '../core/sync/sync-summary.js';
+import { LocalStore } from '../node/sqlite/local-store.js';
 import { ResumeDetector } from './resume-detector.js';
 
-export type Trigger = 'start' | 'interval' | 'resume' | 'network' | 'new-sessions' | 'signal' | 'request';
+export type Trigger = 'start' | 'interval' | 'resume' | 'network' | 'new-sessions' | 'signal' | 'request' | 'check' | 'ui';
 
 export interface DaemonClock {
   wallMs(): number;
@@ -19,6 +22,8 @@ export interface DaemonClock {
 
 export interface DaemonOptions {
   home: string;
+  /** The application over `home` (runtime and timing). */
+  app: AppContext;
   tickMs: number;
   /** Overrides the settings' interval. */
   intervalSeconds?: number;
@@ -26,12 +31,20 @@ export interface DaemonOptions {
   resumeThresholdMs: number;
   clock: DaemonClock;
   log: (line: string) => void;
+  /** Told about every sync it runs (the status page's live view, `watch --ui`). */
+  observer?: SyncObserver;
+}
+
+export interface SyncObserver {
+  started(trigger: Trigger): void;
+  events: SyncEvents;
+  ended(outcome: SyncOutcome): void;
 }
 
 export type SyncOutcome = { ran: true; report: SyncReport } | { ran: false; reason: string };
 
 /** Manual triggers behave like Sync Now: they ignore backoff and run under Manual Sync Only. */
-const MANUAL: ReadonlySet<Trigger> = new Set(['signal', 'request']);
+const MANUAL: ReadonlySet<Trigger> = new Set(['signal', 'request', 'ui']);
 
 export class WatchDaemon {
   private timer: NodeJS.Timeout | null = null;
@@ -45,6 +58,8 @@ export class WatchDaemon {
   /** The last sync could not reach the server: probe until it answers (network regain). */
   private offline = false;
   private probing = false;
+  /** Sessions whose answer was lost: when (monotonic ms) to check the server for them again. */
+  private checkDueMonoMs: number | null = null;
 
   constructor(private readonly options: DaemonOptions) {
     this.detector = new ResumeDetector(options.resumeThresholdMs);
@@ -67,6 +82,14 @@ export class WatchDaemon {
     return (this.store!.db.prepare('SELECT COALESCE(MAX(id), 0) FROM pending_sessions').pluck().get() as number) ?? 0;
   }
 
+  /** Under Manual Sync Only new sessions wait for Sync Now: said once per batch seen, so the log shows why nothing synced. */
+  private noteNewSessionsWithoutSyncing(): void {
+    const newest = this.safely(() => this.maxSessionId(), this.lastSeenSessionId);
+    if (newest <= this.lastSeenSessionId) return;
+    this.lastSeenSessionId = newest;
+    this.options.log('new sessions queued; Manual Sync Only is on: they wait for Sync Now');
+  }
+
   private async tick(): Promise<void> {
     const { clock } = this.options;
     let settings: Settings;
@@ -77,9 +100,18 @@ export class WatchDaemon {
       return;
     }
     const resumed = this.detector.observe(clock.wallMs(), clock.monoMs());
-    if (settings.manualSyncOnly || this.abort.signal.aborted) return;
+    if (this.abort.signal.aborted) return;
+    if (settings.manualSyncOnly) {
+      this.noteNewSessionsWithoutSyncing();
+      return;
+    }
     if (resumed) {
       void this.trigger('resume');
+      return;
+    }
+    if (this.checkDueMonoMs !== null && clock.monoMs() >= this.checkDueMonoMs) {
+      this.checkDueMonoMs = null;
+      void this.trigger('check');
       return;
     }
     const newest = this.safely(() => this.maxSessionId(), this.lastSeenSessionId);
@@ -108,7 +140,8 @@ export class WatchDaemon {
   private async probe(settings: Settings): Promise<void> {
     this.probing = true;
     try {
-      const health = await connect(this.options.home, settings, () => {}).healthcheck();
+      const runtime = { ...this.options.app.runtime, warn: () => {} };
+      const health = await connect(runtime, settings).healthcheck();
       if (health.ok) {
         this.options.log('the server answers again');
         void this.trigger('network');
@@ -139,7 +172,11 @@ export class WatchDaemon {
   }
 
   private launch(trigger: Trigger, manual: boolean): Promise<SyncOutcome> {
-    const run = this.syncOnce(trigger, manual).finally(() => {
+    this.options.observer?.started(trigger);
+    const run = this.syncOnce(trigger, manual).then((outcome) => {
+      this.options.observer?.ended(outcome);
+      return outcome;
+    }).finally(() => {
       if (this.running === run) this.running = null;
     });
     this.running = run;
@@ -152,10 +189,13 @@ export class WatchDaemon {
     this.lastSyncWallMs = this.options.clock.wallMs();
     this.lastSeenSessionId = this.safely(() => this.maxSessionId(), this.lastSeenSessionId);
     try {
-      const result = await runSync(this.options.home, {
+      const signal = this.abort.signal;
+      const result = await runSync(this.options.app, {
         automatic: !manual,
         waitForLeaseMs: manual ? 60_000 : 0,
-        signal: this.abort.signal,
+        shouldContinue: () => !signal.aborted,
+        trigger: `watch: ${trigger}`,
+        events: this.options.observer?.events,
       });
       const ms = Math.round(this.options.clock.monoMs() - started);
       if (!result.ran) {
@@ -164,10 +204,11 @@ export class WatchDaemon {
       }
       const r = result.report;
       this.offline = r.stoppedBy === 'offline';
-      const stop = r.stoppedBy ? `; stopped: ${r.message}` : '';
-      this.options.log(
-        `sync (${trigger}): ${r.uploaded} uploaded, ${r.failed} failed, ${r.parked} parked, ${r.pending} still queued, ${ms} ms${stop}`,
-      );
+      const stop = syncStopNotice(r);
+      const scheduled = !this.safely(() => this.settings().manualSyncOnly, false);
+      const delay = scheduled ? secondsUntilNextCheck(r) : null;
+      this.checkDueMonoMs = delay === null ? null : this.options.clock.monoMs() + delay * 1000;
+      this.options.log(`sync (${trigger}): ${syncSummary(r, scheduled)}, ${ms} ms${stop !== null ? `; ${stop.text}` : ''}`);
       return { ran: true, report: r };
     } catch (err) {
       this.options.log(`sync (${trigger}) failed: ${err instanceof Error ? err.message : String(err)}`);

@@ -2,7 +2,7 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import envPaths from 'env-paths';
-import { UserFacingError } from '../user-facing-error.js';
+import { UserFacingError } from '../app/user-facing-error.js';
 
 export function defaultDataDir(): string {
   return envPaths('booklore-sync', { suffix: '' }).data;

@@ -1,7 +1,7 @@
 // Which stretches of reading have been imported from KOReader's statistics (X8). The queue alone
 // cannot tell: Clear Pending empties it, and the history keeps uploaded sessions only. The ledger
 // keeps every imported session's book and span for good.
-import type Database from 'better-sqlite3';
+import type { SqlDatabase } from './sql-database.js';
 import { formatIsoUtc } from '../core/iso-time.js';
 import type { Session } from '../core/session.js';
 
@@ -10,7 +10,7 @@ const TABLE = 'bls_koreader_imports';
 export class KoreaderImportLedger {
   private readonly statements;
 
-  constructor(db: Database.Database) {
+  constructor(db: SqlDatabase) {
     this.statements = {
       // ISO text of fixed width orders like the instants it names.
       sameStart: db.prepare(`SELECT 1 FROM ${TABLE} WHERE book_hash = ? AND start_time = ?`).pluck(),
@@ -23,7 +23,7 @@ export class KoreaderImportLedger {
   }
 
   /** The ledger of a database opened read-only (a dry run), or null when it has none yet. */
-  static ifPresent(db: Database.Database): KoreaderImportLedger | null {
+  static ifPresent(db: SqlDatabase): KoreaderImportLedger | null {
     const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(TABLE);
     return exists ? new KoreaderImportLedger(db) : null;
   }

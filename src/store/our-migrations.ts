@@ -80,6 +80,32 @@ export const OUR_MIGRATIONS: Migration[] = [
       'ALTER TABLE bls_book_hashes ADD COLUMN book_type TEXT',
     ],
   },
+  {
+    version: 6,
+    description: 'a log of syncs (trigger, duration, outcome, figures) for the status page',
+    sql: [
+      // Written by every sync that runs (CLI, daemon, status page); the status page shows the last 100.
+      `CREATE TABLE IF NOT EXISTS bls_sync_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, started_at INTEGER NOT NULL, duration_ms INTEGER NOT NULL,
+        trigger TEXT NOT NULL, outcome TEXT NOT NULL, uploaded INTEGER NOT NULL DEFAULT 0,
+        failed INTEGER NOT NULL DEFAULT 0, parked INTEGER NOT NULL DEFAULT 0, pending INTEGER NOT NULL DEFAULT 0,
+        message TEXT)`,
+    ],
+  },
+  {
+    version: 7,
+    description: 'fingerprints of server files (stock servers have no hash lookup) and sizes of local files',
+    sql: [
+      // One row per server file ever sampled, so each is read once in its life; a changed size hint,
+      // file id or addedOn (BookLore rewrote or replaced it) makes the row stale.
+      `CREATE TABLE IF NOT EXISTS bls_remote_fingerprints (
+        server_url TEXT NOT NULL, book_id INTEGER NOT NULL, file_id INTEGER NOT NULL, book_type TEXT, file_size_kb INTEGER,
+        added_on TEXT, file_hash TEXT NOT NULL, size_bytes INTEGER NOT NULL, computed_at INTEGER NOT NULL,
+        PRIMARY KEY (server_url, book_id, file_id))`,
+      // The local file's size puts server files of the same size first (fileSizeKb).
+      'CREATE TABLE IF NOT EXISTS bls_local_files (book_hash TEXT PRIMARY KEY, size_bytes INTEGER NOT NULL, noted_at INTEGER NOT NULL)',
+    ],
+  },
 ];
 
 export const OUR_SCHEMA_VERSION = OUR_MIGRATIONS[OUR_MIGRATIONS.length - 1]?.version ?? 0;

@@ -12,8 +12,8 @@ import { integerText } from '../core/booklore/integer-text.js';
 /** What a statement run changed (better-sqlite3's RunResult). */
 export interface SqlRunResult {
   changes: number;
-  /** A number in both runtimes as we open databases (better-sqlite3 types it wider). */
-  lastInsertRowid: number | bigint;
+  /** A number in both runtimes as we open databases (better-sqlite3 types it wider: read it with Number()). */
+  lastInsertRowid: unknown;
 }
 
 /**

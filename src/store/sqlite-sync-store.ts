@@ -2,7 +2,7 @@
 // as a JSON array (json_each) so a batch of 100 is one statement, not 100. Written against the
 // SqlDatabase port: the Node tool and the KOReader plugin settle sessions with this same code.
 import { integerText } from '../core/booklore/integer-text.js';
-import type { Backoff, Capabilities, InFlightGroup, KnownBook, QueuedSession, SyncStore, UnresolvedHash, UploadGroup } from '../core/sync/store-port.js';
+import type { Backoff, Capabilities, InFlightGroup, InFlightSession, KnownBook, QueuedSession, SyncStore, UnresolvedHash, UploadGroup } from '../core/sync/store-port.js';
 import { BookCache } from './book-cache.js';
 import { idsJson, type SqlDatabase } from './sql-database.js';
 import { SYNC_STORE_SQL as SQL } from './sql/sync-store-sql.js';
@@ -63,17 +63,18 @@ export class SqliteSyncStore implements SyncStore {
     };
   }
 
-  inFlight(now: number, graceSeconds: number): InFlightGroup[] {
+  inFlight(graceSeconds: number): InFlightGroup[] {
     const groups: InFlightGroup[] = [];
     const orphans: number[] = [];
-    for (const row of this.s.inFlight.all({ now, grace: graceSeconds }) as Row[]) {
+    for (const row of this.s.inFlight.all({ grace: graceSeconds }) as (Row & { resendAfter: number })[]) {
       if (row.bookId === null) {
         orphans.push(row.id); // cannot have been sent without a book id
         continue;
       }
+      const session: InFlightSession = { ...toSession(row), resendAfter: row.resendAfter };
       const last = groups[groups.length - 1];
-      if (last && last.bookId === row.bookId) last.sessions.push(toSession(row));
-      else groups.push({ bookId: row.bookId, sessions: [toSession(row)] });
+      if (last && last.bookId === row.bookId) last.sessions.push(session);
+      else groups.push({ bookId: row.bookId, sessions: [session] });
     }
     if (orphans.length > 0) this.requeue(orphans, null);
     return groups;

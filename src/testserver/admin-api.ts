@@ -8,6 +8,10 @@
 //                                          default user (`reader`) can see it; accessibleTo = who can
 //   POST   /__admin/books/{id}/hash       {"hash":"<hex>"} → the book; hash drift: the current hash
 //                                          changes, initialHash stays
+//   POST   /__admin/books/generate       {"count": n, "libraryId"?: n, "salt"?: s} → [{"id","bookType","sizeBytes",
+//                                          "hash","altFormats"}]: n generated books with virtual files (§8)
+//   POST   /__admin/books/{id}/file       {"fileSizeKb"?: n|null, "physical"?: b, "missing"?: b} → the book:
+//                                          a stale or missing size hint, no file, a file gone from disk
 //   GET    /__admin/sessions              every stored session with its user and book, oldest first
 //                                          (?bookId=N and ?user=NAME filter)
 //   GET    /__admin/faults                {"latencyMs","fired","rules":[rule + "hits","remaining"]}
@@ -62,6 +66,10 @@ function parse<T>(schema: z.ZodType<T>, value: unknown): T {
 const ExpireTokensSchema = z.object({ refresh: z.boolean().optional() }).strict();
 const SetHashSchema = z.object({ hash: z.string() }).strict();
 const ReleaseSchema = z.object({ mode: z.enum(['process', 'drop']), id: z.number().int().positive().optional() }).strict();
+const GenerateSchema = z.object({ count: z.number().int().min(1).max(200_000), libraryId: z.number().int().positive().optional(), salt: z.string().optional() }).strict();
+const FileChangeSchema = z
+  .object({ fileSizeKb: z.number().int().nonnegative().nullable().optional(), physical: z.boolean().optional(), missing: z.boolean().optional() })
+  .strict();
 
 export function handleAdminRequest(admin: ServerAdmin, request: ApiRequest): ApiResponse {
   try {
@@ -78,6 +86,13 @@ function route(admin: ServerAdmin, request: ApiRequest): ApiResponse {
   if (hashPath !== null && method === 'POST') {
     const { hash } = parse(SetHashSchema, bodyOf(request));
     return jsonResponse(200, admin.setBookHash(Number(hashPath[1]), hash));
+  }
+  const filePath = /^\/__admin\/books\/(\d+)\/file$/.exec(path);
+  if (filePath !== null && method === 'POST') {
+    return jsonResponse(200, admin.changeBookFile(Number(filePath[1]), parse(FileChangeSchema, bodyOf(request))));
+  }
+  if (path === '/__admin/books/generate' && method === 'POST') {
+    return jsonResponse(200, admin.generateBooks(parse(GenerateSchema, bodyOf(request))));
   }
   switch (`${method} ${path}`) {
     case 'GET /__admin/books':

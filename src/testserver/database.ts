@@ -2,6 +2,7 @@
 // which case an existing file keeps its sessions and is seeded only when it has no users yet.
 import Database from 'better-sqlite3';
 import { createHash, randomBytes } from 'node:crypto';
+import { BOOK_FILE_COLUMNS, ensureBookFileColumns, seedBookFileValues } from './book-files.js';
 import type { SeedData } from './seed.js';
 
 const SCHEMA = `
@@ -40,6 +41,7 @@ CREATE TABLE IF NOT EXISTS books (
   initial_hash TEXT NOT NULL,
   current_hash TEXT NOT NULL
 );
+-- §8: the file behind /content (see book-files.ts); added by ensureBookFileColumns on older data files.
 CREATE INDEX IF NOT EXISTS books_current_hash ON books (current_hash);
 -- §1.5: reading_sessions, whole-second times, and only non-unique indexes (§1.4: duplicates are stored).
 CREATE TABLE IF NOT EXISTS reading_sessions (
@@ -96,6 +98,7 @@ export function openServerDatabase(dataFile: string | undefined): Database.Datab
     }
     db.pragma('foreign_keys = ON');
     db.exec(SCHEMA);
+    ensureBookFileColumns(db);
     db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES (?, '1')").run(MARKER);
     return db;
   } catch (err) {
@@ -148,10 +151,10 @@ export function applySeed(db: Database.Database, seed: SeedData): void {
       }
     }
     const insertBook = db.prepare(`INSERT INTO books
-      (id, library_id, title, authors, isbn13, book_type, file_name, file_size_kb, initial_hash, current_hash)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      (id, library_id, title, authors, isbn13, book_type, file_name, file_size_kb, initial_hash, current_hash, ${BOOK_FILE_COLUMNS.join(', ')})
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${BOOK_FILE_COLUMNS.map(() => '?').join(', ')})`);
     for (const b of seed.books) {
-      insertBook.run(b.id, b.libraryId, b.title, JSON.stringify(b.authors), b.isbn13 ?? null, b.bookType, b.fileName, b.fileSizeKb ?? null, b.hash, b.hash);
+      insertBook.run(b.id, b.libraryId, b.title, JSON.stringify(b.authors), b.isbn13 ?? null, b.bookType, b.fileName, b.fileSizeKb ?? null, b.hash, b.hash, ...seedBookFileValues(b));
     }
   })();
 }

@@ -7,6 +7,7 @@ import { handleAdminRequest, isAdminPath } from './admin-api.js';
 import { chainFor, type Authenticator, type Principal } from './auth.js';
 import { errorResponse, reasonPhrase, UNEXPECTED_ERROR } from './error-responses.js';
 import { describeFaultRule, type FaultPlan, type FaultRule } from './faults.js';
+import { shiftedContentRange } from './content-faults.js';
 import type { HeldRequests } from './held-requests.js';
 import { htmlResponse, makeRequest, type ApiRequest, type ApiResponse } from './http-exchange.js';
 import { CAPTIVE_PORTAL_HTML } from './html-pages.js';
@@ -193,6 +194,7 @@ export class Dispatcher {
         break;
     }
 
+    if (rule?.action === 'ignore-range') delete request.headers.range;
     const processed = this.process(request);
     const principal = processed.principal;
     let response = processed.response;
@@ -204,6 +206,7 @@ export class Dispatcher {
     }
     if (rule?.action === 'hold-after-commit' && !(await hold('after-commit', principal))) return;
     if (rule?.action === 'truncate') response = truncated(response);
+    if (rule?.action === 'wrong-range') response = shiftedContentRange(response);
     send(req, res, response);
     record(response.status, principal);
   }

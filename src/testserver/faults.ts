@@ -21,6 +21,8 @@
 //                        (`sessions[i].field: …`) unless details=false. Text form:
 //                        reject-session,field=endLocation,equals=POISON[,details=false]
 //                        It never consumes a count and applies until cleared.
+//   ignore-range         serve the request as if it had no Range header (200, the whole file; §8)
+//   wrong-range          a 206 whose (first) Content-Range names bytes one further than those sent
 //   respond              answer exactly this (JSON only): {"action":"respond","status":200,
 //                        "contentType":"application/json","body":"{\"totalRequested\":\"x\"}"}; nothing
 //                        is processed. For fuzzing clients with answers no real server gives.
@@ -29,7 +31,7 @@
 // rules add their wait and let the next matching rule decide too.
 import { z } from 'zod';
 
-export const FAULT_ACTIONS = ['status', 'drop-before-commit', 'drop-after-commit', 'truncate', 'html', 'delay', 'reject-session', 'respond', 'hold', 'hold-after-commit'] as const;
+export const FAULT_ACTIONS = ['status', 'drop-before-commit', 'drop-after-commit', 'truncate', 'html', 'delay', 'reject-session', 'ignore-range', 'wrong-range', 'hold', 'hold-after-commit', 'respond'] as const;
 
 export type FaultAction = (typeof FAULT_ACTIONS)[number];
 

@@ -146,7 +146,7 @@ export function loadSeedFile(path: string): SeedData {
 
 function seedBook(id: number, libraryId: number, title: string, authors: string[], bookType: BookType, fileName: string, isbn13?: string): SeedBook {
   const bytes = seedBookBytes(id);
-  const book: SeedBook = { id, libraryId, title, authors, bookType, fileName, hash: partialMd5OfBuffer(bytes), fileSizeKb: Math.ceil(bytes.length / 1024) };
+  const book: SeedBook = { id, libraryId, title, authors, bookType, fileName, hash: partialMd5OfBuffer(bytes), fileSizeKb: Math.floor(bytes.length / 1024) }; // §8: Files.size / 1024
   if (isbn13 !== undefined) book.isbn13 = isbn13;
   return book;
 }

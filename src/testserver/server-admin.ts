@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { BookType } from './book-types.js';
 import { applySeed } from './database.js';
+import { changeBookFile, generateLibrary, type BookFileChange, type GeneratedBook, type GenerateOptions } from './generated-library.js';
 import type { ActiveFaultRule, FaultPlan, FaultRule } from './faults.js';
 import type { HeldRequests, HeldRequestView, ReleaseMode } from './held-requests.js';
 import type { RequestLog, RequestLogEntry } from './request-log.js';
@@ -132,6 +133,17 @@ export class ServerAdmin {
   setBookHash(bookId: number, hash: string): AdminBook {
     if (!/^[0-9a-fA-F]{1,128}$/.test(hash)) throw new AdminError('hash must be hex (up to 128 digits)');
     if (!this.store.setCurrentHash(bookId, hash.toLowerCase())) throw new AdminError(`no book with id ${bookId}`, 404);
+    return this.adminBook(this.store.book(bookId)!);
+  }
+
+  /** §8: adds N generated books (virtual files) for tests and benchmarks; returns them with their fingerprints. */
+  generateBooks(options: GenerateOptions): GeneratedBook[] {
+    return generateLibrary(this.db, options);
+  }
+
+  /** §8: what the list says about a book's file, or whether it has one (stale hints, physical books, missing files). */
+  changeBookFile(bookId: number, change: BookFileChange): AdminBook {
+    if (!changeBookFile(this.db, bookId, change)) throw new AdminError(`no book with id ${bookId}`, 404);
     return this.adminBook(this.store.book(bookId)!);
   }
 

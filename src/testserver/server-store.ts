@@ -1,6 +1,7 @@
 // Every query the server makes, as prepared statements. Batch inserts run in one transaction and
 // list queries walk the (user_id, book_id, start_time) index, so a 100k-session drain stays fast.
 import type Database from 'better-sqlite3';
+import type { BookFileFields } from './book-files.js';
 import type { BookType } from './book-types.js';
 
 export interface UserRow {
@@ -19,7 +20,7 @@ export interface KoreaderUserRow {
   booklore_user_id: number | null;
 }
 
-export interface BookRow {
+export interface BookRow extends BookFileFields {
   id: number;
   library_id: number;
   library_name: string;
@@ -31,6 +32,7 @@ export interface BookRow {
   file_size_kb: number | null;
   initial_hash: string;
   current_hash: string;
+  added_on: string | null;
 }
 
 export interface SessionRow {
@@ -61,7 +63,8 @@ export interface TokenRow {
 }
 
 const BOOK_COLUMNS = `b.id, b.library_id, l.name AS library_name, b.title, b.authors, b.isbn13, b.book_type, b.file_name,
-  b.file_size_kb, b.initial_hash, b.current_hash`;
+  b.file_size_kb, b.initial_hash, b.current_hash, b.file_size_bytes, b.content_salt, b.added_on, b.is_physical, b.file_missing,
+  b.alt_formats`;
 
 export class ServerStore {
   private readonly s;
@@ -80,7 +83,8 @@ export class ServerStore {
       books: db.prepare(`SELECT ${BOOK_COLUMNS} FROM books b JOIN libraries l ON l.id = b.library_id ORDER BY b.id`),
       booksForUser: db.prepare(`SELECT ${BOOK_COLUMNS} FROM books b JOIN libraries l ON l.id = b.library_id
         WHERE EXISTS (SELECT 1 FROM library_users m WHERE m.library_id = b.library_id AND m.user_id = ?) ORDER BY b.id`),
-      setHash: db.prepare('UPDATE books SET current_hash = ? WHERE id = ?'),
+      // §3.3: BookLore rewrote the file, so its bytes change with its hash.
+      setHash: db.prepare("UPDATE books SET current_hash = @hash, content_salt = CASE WHEN @hash = initial_hash THEN content_salt ELSE 'drift-' || @hash END WHERE id = @id"),
       insertSession: db.prepare(`INSERT INTO reading_sessions
         (user_id, book_id, book_type, start_time, end_time, duration_seconds, duration_formatted, start_progress,
          end_progress, progress_delta, start_location, end_location, created_at)
@@ -153,7 +157,7 @@ export class ServerStore {
 
   /** Hash drift (§3.3): BookLore rewrote the file, so current_hash changes; initial_hash stays. */
   setCurrentHash(bookId: number, hash: string): boolean {
-    return this.s.setHash.run(hash, bookId).changes > 0;
+    return this.s.setHash.run({ hash, id: bookId }).changes > 0;
   }
 
   insertSessions(userId: number, bookId: number, bookType: BookType, createdAt: string, sessions: NewSession[]): number[] {

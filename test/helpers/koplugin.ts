@@ -15,6 +15,7 @@ import { REPO_ROOT, tempDir } from './cli.js';
 export const PLUGIN_DIR = join(REPO_ROOT, 'dist', 'koplugin', 'booklore-sync.koplugin');
 export const RUNNER = join(REPO_ROOT, 'koplugin', 'test', 'runner.lua');
 export const GLUE = join(REPO_ROOT, 'koplugin', 'test', 'glue.lua');
+export const GLUE_DEVICE = join(REPO_ROOT, 'koplugin', 'test', 'glue_device.lua');
 const BUILD = join(REPO_ROOT, 'scripts', 'build-koplugin.mjs');
 
 /** Why the Lua tests cannot run here, or null when they can; `skip` when the user opted out. */
@@ -111,7 +112,7 @@ function checked(sessions: SessionInput[]): SessionInput[] {
 }
 
 export interface LuaSyncOptions {
-  trigger?: 'sync-now' | 'session-end' | 'resume' | 'network' | 'dispatcher';
+  trigger?: 'sync-now' | 'session-end' | 'resume' | 'network' | 'dispatcher' | 'check';
   /** Reconcile grace in seconds (the Node fixture uses 1 s). */
   grace?: number;
   backoffBase?: number;
@@ -124,7 +125,7 @@ export interface LuaFixture {
   home: string;
   lua<T = any>(command: string, argument?: unknown): Promise<LuaResult<T>>;
   /** `sync` with the report (`ran`, `message`, `report`). */
-  sync(options?: LuaSyncOptions): Promise<{ ran: boolean; message: string; problem: boolean; report: any; log: string[] }>;
+  sync(options?: LuaSyncOptions): Promise<{ ran: boolean; message: string; problem: boolean; report: any; log: string[]; nextCheckInSeconds?: number }>;
   enqueue(sessions: SessionInput[]): Promise<number[]>;
   pending(): Promise<any[]>;
   history(): Promise<any[]>;

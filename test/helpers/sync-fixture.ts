@@ -4,9 +4,9 @@ import Database from 'better-sqlite3';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { formatIsoUtc } from '../../src/core/iso-time.js';
-import { saveSettings, SettingsSchema, type Settings } from '../../src/config/settings.js';
+import { saveSettings, SettingsSchema, type Settings } from '../../src/node/settings-file.js';
 import { validateSession, type SessionInput } from '../../src/core/session.js';
-import { LocalStore } from '../../src/store/local-store.js';
+import { LocalStore } from '../../src/node/sqlite/local-store.js';
 import { start, type StartOptions, type TestServer } from '../../src/testserver/index.js';
 import { runCli, tempDir, type CliOptions, type CliResult } from './cli.js';
 

@@ -1,11 +1,12 @@
 // `attach`: tells which BookLore book queued sessions belong to, when the server cannot find the
 // book by fingerprint (upstream BookLore, or a file BookLore rewrote: X3, X7).
 import type { Command } from 'commander';
+import { attachBookToHash } from '../../app/attach-book.js';
 import { normalizeBookHash } from '../../core/session.js';
-import { loadSettings } from '../../config/settings.js';
-import { EXIT } from '../../exit-codes.js';
-import { withLocalStore } from '../../store/local-store.js';
-import { usageError } from '../../user-facing-error.js';
+import { loadSettings } from '../../node/settings-file.js';
+import { EXIT } from '../../app/exit-codes.js';
+import { withLocalStore } from '../../node/sqlite/local-store.js';
+import { usageError } from '../../app/user-facing-error.js';
 import { action } from '../action.js';
 
 function positiveIds(values: string[], name: string): number[] {
@@ -33,13 +34,9 @@ export function registerAttach(program: Command): void {
         }
         const settings = loadSettings(ctx.home);
         const changed = withLocalStore(ctx.home, (store) =>
-          store.db.transaction(() => {
-            if (hash === null) return store.queue.attachBookId({ ids: positiveIds(options.id!, '--id') }, bookId!);
-            // Later sessions of this book resolve to the same id without asking the server.
-            if (settings.server) store.books.rememberServerBookId(settings.server, hash, bookId!);
-            store.books.setBookIdForHash(hash, bookId!);
-            return store.queue.attachBookId({ hash }, bookId!);
-          })(),
+          hash === null
+            ? store.queue.attachBookId({ ids: positiveIds(options.id!, '--id') }, bookId!)
+            : attachBookToHash(store, settings, hash, bookId!),
         );
         ctx.emitJson({ attached: changed, bookId });
         ctx.print(`attached book #${bookId} to ${changed} queued session(s)`);

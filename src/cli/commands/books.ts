@@ -1,9 +1,8 @@
 // `books`: the books the server lets this account see, to find the id for `attach`.
 import type { Command } from 'commander';
 import { connect } from '../../app/booklore-connection.js';
-import { loadSettings } from '../../config/settings.js';
-import { EXIT } from '../../exit-codes.js';
-import { UserFacingError } from '../../user-facing-error.js';
+import { EXIT } from '../../app/exit-codes.js';
+import { UserFacingError } from '../../app/user-facing-error.js';
 import { action } from '../action.js';
 import { formatTable } from '../format-table.js';
 
@@ -14,7 +13,8 @@ export function registerBooks(program: Command): void {
     .option('--search <text>', 'only titles containing this text')
     .action(
       action<{ search?: string }>(async (ctx, options) => {
-        const client = connect(ctx.home, loadSettings(ctx.home));
+        const { runtime } = ctx.app;
+        const client = connect(runtime, runtime.settings.load());
         const result = await client.listBooks();
         if (!result.ok) {
           throw new UserFacingError(`cannot list books: ${result.failure.message}`, result.failure.kind === 'auth' ? EXIT.credentials : EXIT.failed);

@@ -2,9 +2,9 @@
 // after a confirmation that names the count; without a terminal it needs --yes.
 import type { Command } from 'commander';
 import { createInterface } from 'node:readline/promises';
-import { EXIT } from '../../exit-codes.js';
-import { LocalStore } from '../../store/local-store.js';
-import { UserFacingError } from '../../user-facing-error.js';
+import { EXIT } from '../../app/exit-codes.js';
+import { LocalStore } from '../../node/sqlite/local-store.js';
+import { UserFacingError } from '../../app/user-facing-error.js';
 import { action } from '../action.js';
 
 async function confirm(question: string): Promise<boolean> {

@@ -3,11 +3,12 @@
 // the refresh token of the BookLore login is kept, not the password (--store-password to keep it).
 import type { Command } from 'commander';
 import { createHash } from 'node:crypto';
-import { createBookLoreClient } from '../../booklore/create-client.js';
+import { connect } from '../../app/booklore-connection.js';
+import { nodeRuntime } from '../../node/node-runtime.js';
 import { normalizeServerUrl } from '../../core/booklore/server-url.js';
-import { loadSettingsForRepair, saveSettings, settingsPath, type Settings } from '../../config/settings.js';
-import { EXIT } from '../../exit-codes.js';
-import { UserFacingError, usageError } from '../../user-facing-error.js';
+import { loadSettingsForRepair, saveSettings, settingsPath, type Settings } from '../../node/settings-file.js';
+import { EXIT } from '../../app/exit-codes.js';
+import { UserFacingError, usageError } from '../../app/user-facing-error.js';
 import { action } from '../action.js';
 import type { CommandContext } from '../context.js';
 import { readSecret } from '../prompt-secret.js';
@@ -25,6 +26,7 @@ interface ConfigureOptions {
   insecureTls?: string;
   timeout?: string;
   interval?: string;
+  parallelUploads?: string;
 }
 
 function onOff(name: string, value: string): boolean {
@@ -79,11 +81,12 @@ export function registerConfigure(program: Command): void {
     .option('--insecure-tls <on|off>', 'accept a self-signed certificate (NOT recommended)')
     .option('--timeout <seconds>', 'network timeout per request (default 15)')
     .option('--interval <seconds>', 'how often `watch` syncs on its own (default 900)')
+    .option('--parallel-uploads <n>', 'single uploads in flight on servers without batch upload (default 8, 1–32)')
     .action(action<ConfigureOptions>((ctx, options) => configure(ctx, options)));
 }
 
-async function configure(ctx: CommandContext, o: ConfigureOptions): Promise<0 | 1 | 2 | 3 | 4> {
-  const current = loadSettingsForRepair(ctx.home, (message) => ctx.warn(message));
+/** The plain options: server, login kind, rules, timing. */
+function applyOptions(current: Settings, o: ConfigureOptions): Settings {
   const next: Settings = { ...current, detection: { ...current.detection } };
   if (o.server !== undefined) {
     next.server = parseServer(o.server);
@@ -107,46 +110,56 @@ async function configure(ctx: CommandContext, o: ConfigureOptions): Promise<0 | 
   }
   if (o.timeout !== undefined) next.timeoutSeconds = wholeNumber('--timeout', o.timeout, 1, 600);
   if (o.interval !== undefined) next.syncIntervalSeconds = wholeNumber('--interval', o.interval, 10, 7 * 86400);
+  if (o.parallelUploads !== undefined) next.parallelUploads = wholeNumber('--parallel-uploads', o.parallelUploads, 1, 32);
+  return next;
+}
 
-  if (o.koreaderUsername !== undefined) {
-    next.koreaderUsername = o.koreaderUsername;
-    const key = process.env.BOOKLORE_KOREADER_KEY;
-    if (key !== undefined && key !== '') {
-      if (!/^[0-9a-fA-F]{32}$/.test(key)) throw usageError('$BOOKLORE_KOREADER_KEY must be the 32-hex-digit MD5 of the KOReader password');
-      next.koreaderKey = key.toLowerCase();
-    } else {
-      // BookLore compares MD5(password) (§2.1): keeping the MD5 is enough, the password is not kept.
-      const password = await readSecret('BOOKLORE_KOREADER_PASSWORD', `KOReader password for ${o.koreaderUsername}: `);
-      next.koreaderKey = createHash('md5').update(password, 'utf8').digest('hex');
-    }
+/** KOReader account: only the MD5 of its password is kept (what BookLore compares, §2.1). */
+async function applyKoreaderAccount(next: Settings, username: string): Promise<void> {
+  next.koreaderUsername = username;
+  const key = process.env.BOOKLORE_KOREADER_KEY;
+  if (key !== undefined && key !== '') {
+    if (!/^[0-9a-fA-F]{32}$/.test(key)) throw usageError('$BOOKLORE_KOREADER_KEY must be the 32-hex-digit MD5 of the KOReader password');
+    next.koreaderKey = key.toLowerCase();
+  } else {
+    const password = await readSecret('BOOKLORE_KOREADER_PASSWORD', `KOReader password for ${username}: `);
+    next.koreaderKey = createHash('md5').update(password, 'utf8').digest('hex');
   }
+}
 
-  if (o.username !== undefined || o.storePassword) {
-    const username = o.username ?? next.username;
-    if (!username) throw usageError('--store-password needs a BookLore account: add --username NAME');
-    if (!next.server) throw usageError('give --server too: logging in needs the server');
-    const password = await readSecret('BOOKLORE_PASSWORD', `BookLore password for ${username}: `);
-    next.username = username;
-    delete next.accessToken;
-    delete next.refreshToken;
-    delete next.password;
-    if (o.storePassword) next.password = password;
-    const client = createBookLoreClient(next.server, { mode: next.auth, username, password }, { timeoutMs: next.timeoutSeconds * 1000, insecureTls: next.insecureTls });
-    const login = await client.logIn(username, password);
-    if (login.ok) {
-      next.accessToken = login.tokens.accessToken;
-      next.refreshToken = login.tokens.refreshToken;
-      ctx.info(`logged in to ${next.server} as ${username}`);
-    } else {
-      if (login.failure.kind === 'auth') throw new UserFacingError(`${login.failure.message}; nothing was saved`, EXIT.credentials);
-      if (!o.storePassword) {
-        throw new UserFacingError(
-          `cannot log in now (${login.failure.message}); nothing was saved. Run again when the server is reachable, or add --store-password to save the password and log in at the next sync`,
-        );
-      }
-      ctx.info(`could not log in now (${login.failure.message}); the password is saved and the login will happen at the next sync`);
-    }
+/** BookLore account: logs in now so only the tokens need keeping (the password too with --store-password). */
+async function applyBookLoreAccount(ctx: CommandContext, next: Settings, o: ConfigureOptions): Promise<void> {
+  const username = o.username ?? next.username;
+  if (!username) throw usageError('--store-password needs a BookLore account: add --username NAME');
+  if (!next.server) throw usageError('give --server too: logging in needs the server');
+  const password = await readSecret('BOOKLORE_PASSWORD', `BookLore password for ${username}: `);
+  next.username = username;
+  delete next.accessToken;
+  delete next.refreshToken;
+  delete next.password;
+  if (o.storePassword) next.password = password;
+  // Tokens are saved with the rest of `next`; the TLS opt-out is warned about once, by configure.
+  const runtime = { ...nodeRuntime(ctx.home), settings: { load: () => next, saveTokens: () => {} }, warn: () => {} };
+  const login = await connect(runtime, { ...next, username, password }).logIn(username, password);
+  if (login.ok) {
+    next.accessToken = login.tokens.accessToken;
+    next.refreshToken = login.tokens.refreshToken;
+    ctx.info(`logged in to ${next.server} as ${username}`);
+    return;
   }
+  if (login.failure.kind === 'auth') throw new UserFacingError(`${login.failure.message}; nothing was saved`, EXIT.credentials);
+  if (!o.storePassword) {
+    throw new UserFacingError(
+      `cannot log in now (${login.failure.message}); nothing was saved. Run again when the server is reachable, or add --store-password to save the password and log in at the next sync`,
+    );
+  }
+  ctx.info(`could not log in now (${login.failure.message}); the password is saved and the login will happen at the next sync`);
+}
+
+async function configure(ctx: CommandContext, o: ConfigureOptions): Promise<0 | 1 | 2 | 3 | 4> {
+  const next = applyOptions(loadSettingsForRepair(ctx.home, (message) => ctx.warn(message)), o);
+  if (o.koreaderUsername !== undefined) await applyKoreaderAccount(next, o.koreaderUsername);
+  if (o.username !== undefined || o.storePassword) await applyBookLoreAccount(ctx, next, o);
 
   saveSettings(ctx.home, next);
   if (next.insecureTls) ctx.warn('TLS certificate checks are OFF for this server: anyone on the network could read your login');

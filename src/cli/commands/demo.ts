@@ -8,17 +8,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { recordSession } from '../../app/record-session.js';
 import { runSync } from '../../app/run-sync.js';
-import { saveSettings, SettingsSchema } from '../../config/settings.js';
+import { nodeApp } from '../../node/node-runtime.js';
+import { saveSettings, SettingsSchema } from '../../node/settings-file.js';
 import { formatIsoUtc } from '../../core/iso-time.js';
 import type { SyncReport } from '../../core/sync/sync-engine.js';
-import { EXIT } from '../../exit-codes.js';
+import { EXIT } from '../../app/exit-codes.js';
 import { resolveDataDir } from '../../node/data-dir.js';
-import { LocalStore } from '../../store/local-store.js';
+import { LocalStore } from '../../node/sqlite/local-store.js';
 import { historyToJson, pendingToJson } from '../../store/session-rows.js';
 import { action } from '../action.js';
 import type { CommandContext } from '../context.js';
 import { describeBook, formatTable } from '../format-table.js';
-import { syncSummary } from './sync.js';
+import { syncSummary } from '../../app/sync-summary.js';
 
 const BOOKS = [
   { id: 1, file: 'Pride and Prejudice.epub' },
@@ -41,7 +42,7 @@ function showQueue(ctx: CommandContext, store: LocalStore): void {
 }
 
 async function sync(home: string): Promise<SyncReport> {
-  const result = await runSync(home, { automatic: false, waitForLeaseMs: 10_000 });
+  const result = await runSync(nodeApp(home), { automatic: false, waitForLeaseMs: 10_000 });
   if (!result.ran) throw new Error('the demo queue is busy');
   return result.report;
 }
@@ -99,7 +100,7 @@ export function registerDemo(program: Command): void {
           ctx.print(`  sync: ${syncSummary(first)}`);
           ctx.print(`  ${first.unknown} session(s) stay marked as sent: their answer was lost, so the server must be asked before anything is sent again`);
           showQueue(ctx, store);
-          await new Promise((resolve) => setTimeout(resolve, 2100)); // the reconcile grace: twice the 1 s timeout
+          // No wait: the next sync looks for them at once (only a re-send would wait for the grace).
           const online = await sync(home);
           ctx.print(`  next sync: ${syncSummary(online)}`);
           if (online.reconciled > 0) {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { EXIT } from '../../exit-codes.js';
+import { EXIT } from '../../app/exit-codes.js';
 import { describeFileError, partialMd5OfFile } from '../../node/partial-md5.js';
 import { action } from '../action.js';
 

@@ -1,9 +1,9 @@
 // `history`: the sessions that reached BookLore, newest first.
 import type { Command } from 'commander';
-import { EXIT } from '../../exit-codes.js';
-import { withLocalStore } from '../../store/local-store.js';
+import { EXIT } from '../../app/exit-codes.js';
+import { withLocalStore } from '../../node/sqlite/local-store.js';
 import { historyToJson } from '../../store/session-rows.js';
-import { usageError } from '../../user-facing-error.js';
+import { usageError } from '../../app/user-facing-error.js';
 import { action } from '../action.js';
 import { describeBook, formatTable } from '../format-table.js';
 

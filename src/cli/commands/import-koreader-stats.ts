@@ -4,8 +4,8 @@
 import type { Command } from 'commander';
 import { importKoreaderStats, type BookOutcome, type ImportReport, type Tally } from '../../app/import-koreader-stats.js';
 import { PLUGIN_SESSION_GAP_SECONDS } from '../../core/page-stat-sessions.js';
-import { EXIT } from '../../exit-codes.js';
-import { usageError } from '../../user-facing-error.js';
+import { EXIT } from '../../app/exit-codes.js';
+import { usageError } from '../../app/user-facing-error.js';
 import { action } from '../action.js';
 import type { CommandContext } from '../context.js';
 import { formatTable } from '../format-table.js';
@@ -116,7 +116,7 @@ export function registerImportKoreaderStats(program: Command): void {
         const bar = progressBar(ctx, 'Importing page turns', 100_000);
         let report: ImportReport;
         try {
-          report = importKoreaderStats(ctx.home, file!, {
+          report = importKoreaderStats(ctx.app, file!, {
             gapSeconds,
             dryRun: options.dryRun === true,
             includeOpen: options.includeOpen === true,

@@ -13,6 +13,7 @@ import { registerRetry } from './retry.js';
 import { registerSync } from './sync.js';
 import { registerTestConnection } from './test-connection.js';
 import { registerTestServer } from './test-server.js';
+import { registerUi } from './ui.js';
 import { registerWatch } from './watch.js';
 
 /** Every command, in the order `--help` lists them. */
@@ -26,6 +27,7 @@ export const COMMANDS: ((program: Command) => void)[] = [
   registerClearPending,
   registerImportKoreaderStats,
   registerWatch,
+  registerUi,
   registerAttach,
   registerRetry,
   registerBooks,

@@ -1,7 +1,7 @@
 // `pending`: Manage Sessions → View Details (S7): every queued session with its retries and last error.
 import type { Command } from 'commander';
-import { EXIT } from '../../exit-codes.js';
-import { withLocalStore } from '../../store/local-store.js';
+import { EXIT } from '../../app/exit-codes.js';
+import { withLocalStore } from '../../node/sqlite/local-store.js';
 import { pendingToJson } from '../../store/session-rows.js';
 import { action } from '../action.js';
 import { formatTable, describeBook } from '../format-table.js';

@@ -4,12 +4,12 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { InvalidSessionError, recordSession, type RecordOutcome } from '../../app/record-session.js';
 import type { FieldError } from '../../core/session.js';
-import { loadSettings } from '../../config/settings.js';
-import { EXIT, type ExitCode } from '../../exit-codes.js';
-import { withLocalStore } from '../../store/local-store.js';
-import { UserFacingError, usageError } from '../../user-facing-error.js';
+import { loadSettings } from '../../node/settings-file.js';
+import { EXIT, type ExitCode } from '../../app/exit-codes.js';
+import { withLocalStore } from '../../node/sqlite/local-store.js';
+import { UserFacingError, usageError } from '../../app/user-facing-error.js';
 import { runSync } from '../../app/run-sync.js';
-import { syncJson, syncSummary } from './sync.js';
+import { syncJson, syncSummary } from '../../app/sync-summary.js';
 import { action } from '../action.js';
 import type { CommandContext } from '../context.js';
 
@@ -166,7 +166,7 @@ async function record(ctx: CommandContext, options: RecordOptions): Promise<Exit
  */
 async function syncAfterRecord(ctx: CommandContext) {
   try {
-    const result = await runSync(ctx.home, { automatic: true, waitForLeaseMs: 0, events: { log: (line) => ctx.info(line) } });
+    const result = await runSync(ctx.app, { automatic: true, waitForLeaseMs: 0, events: { log: (line) => ctx.info(line) } });
     if (!result.ran) {
       ctx.info('another sync is running; it or the next one will upload this session');
       return null;

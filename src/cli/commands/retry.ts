@@ -1,9 +1,9 @@
 // `retry`: parked sessions (refused by the server as invalid, X2) go back to the queue once their
 // cause is fixed.
 import type { Command } from 'commander';
-import { EXIT } from '../../exit-codes.js';
-import { withLocalStore } from '../../store/local-store.js';
-import { usageError } from '../../user-facing-error.js';
+import { EXIT } from '../../app/exit-codes.js';
+import { withLocalStore } from '../../node/sqlite/local-store.js';
+import { usageError } from '../../app/user-facing-error.js';
 import { action } from '../action.js';
 
 export function registerRetry(program: Command): void {

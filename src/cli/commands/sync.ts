@@ -1,9 +1,10 @@
 // `sync`: Sync Now. Resolve books, upload, report; exit 0 only when nothing is left to upload.
 import type { Command } from 'commander';
 import { runSync } from '../../app/run-sync.js';
+import { syncJson, syncStopNotice, syncSummary } from '../../app/sync-summary.js';
 import type { SyncReport } from '../../core/sync/sync-engine.js';
-import { EXIT, type ExitCode } from '../../exit-codes.js';
-import { UserFacingError, usageError } from '../../user-facing-error.js';
+import { EXIT, type ExitCode } from '../../app/exit-codes.js';
+import { UserFacingError, usageError } from '../../app/user-facing-error.js';
 import { action } from '../action.js';
 import type { CommandContext } from '../context.js';
 import { progressBar } from '../progress-bar.js';
@@ -13,35 +14,7 @@ interface SyncOptions {
   automatic?: boolean;
   wait: string;
   viaDaemon?: boolean;
-}
-
-export function syncSummary(report: SyncReport): string {
-  const parts = [`${report.uploaded} uploaded`];
-  if (report.reconciled) parts.push(`${report.reconciled} found already on the server`);
-  if (report.unknown) parts.push(`${report.unknown} awaiting a check on the server (answer lost)`);
-  if (report.resolved) parts.push(`${report.resolved} matched to books by hash`);
-  if (report.failed) parts.push(`${report.failed} failed`);
-  if (report.parked) parts.push(`${report.parked} parked as invalid`);
-  if (report.duplicatesDropped) parts.push(`${report.duplicatesDropped} duplicate(s) dropped`);
-  if (report.skippedBackoff) parts.push(`${report.skippedBackoff} waiting for backoff`);
-  parts.push(`${report.pending} still queued`);
-  return parts.join(', ');
-}
-
-export function syncJson(report: SyncReport) {
-  return {
-    uploaded: report.uploaded,
-    pending: report.pending,
-    resolved: report.resolved,
-    failed: report.failed,
-    parked: report.parked,
-    reconciled: report.reconciled,
-    unknown: report.unknown,
-    skippedBackoff: report.skippedBackoff,
-    duplicatesDropped: report.duplicatesDropped,
-    stoppedBy: report.stoppedBy,
-    message: report.message,
-  };
+  parallelUploads?: string;
 }
 
 export function exitCodeFor(report: SyncReport): ExitCode {
@@ -49,13 +22,14 @@ export function exitCodeFor(report: SyncReport): ExitCode {
   return report.pending === 0 ? EXIT.ok : EXIT.stillQueued;
 }
 
-export async function syncNow(ctx: CommandContext, automatic: boolean, waitMs: number): Promise<ExitCode> {
+export async function syncNow(ctx: CommandContext, automatic: boolean, waitMs: number, parallelSingles?: number): Promise<ExitCode> {
   const bar = progressBar(ctx, 'Uploading', 200);
   let result;
   try {
-    result = await runSync(ctx.home, {
+    result = await runSync(ctx.app, {
       automatic,
       waitForLeaseMs: waitMs,
+      ...(parallelSingles !== undefined ? { parallelSingles } : {}),
       events: { progress: (done, total) => bar.update(done, total), log: (line) => ctx.info(line) },
     });
   } finally {
@@ -69,9 +43,8 @@ export async function syncNow(ctx: CommandContext, automatic: boolean, waitMs: n
   }
   const { report } = result;
   ctx.emitJson(syncJson(report));
-  if (report.stoppedBy === 'auth') ctx.warn(`${report.message}; the queue is kept`);
-  else if (report.stoppedBy === 'offline') ctx.info(`not synced: ${report.message}; sessions stay queued`);
-  else if (report.stoppedBy) ctx.info(`stopped: ${report.message}`);
+  const notice = syncStopNotice(report);
+  if (notice !== null) (notice.problem ? ctx.warn(notice.text) : ctx.info(notice.text));
   ctx.print(syncSummary(report));
   return exitCodeFor(report);
 }
@@ -82,6 +55,7 @@ export function registerSync(program: Command): void {
     .description('Sync Now: resolve books by hash, upload queued sessions, report (exit 3 if any stay queued)')
     .option('--automatic', 'behave as an automatic trigger: respect backoff after server errors')
     .option('--wait <seconds>', 'how long to wait for a sync already running on this queue', '300')
+    .option('--parallel-uploads <n>', 'single uploads in flight on servers without batch upload (default: the setting, 8)')
     .option('--via-daemon', 'ask the running `watch` daemon to sync (the dispatcher action) instead of syncing here')
     .action(
       action<SyncOptions>(async (ctx, options) => {
@@ -98,7 +72,12 @@ export function registerSync(program: Command): void {
           }
           ctx.info('no daemon is running for this data directory; syncing here');
         }
-        return syncNow(ctx, options.automatic === true, wait * 1000);
+        let parallel: number | undefined;
+        if (options.parallelUploads !== undefined) {
+          parallel = Number(options.parallelUploads);
+          if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) throw usageError(`--parallel-uploads must be a whole number 1–32 (got "${options.parallelUploads}")`);
+        }
+        return syncNow(ctx, options.automatic === true, wait * 1000, parallel);
       }),
     );
 }

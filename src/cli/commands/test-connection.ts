@@ -1,11 +1,8 @@
 // `test-connection`: is the server there, do the logins work, what can it do.
 import type { Command } from 'commander';
-import { testConnection } from '../../app/test-connection.js';
-import { loadSettings } from '../../config/settings.js';
-import { EXIT } from '../../exit-codes.js';
+import { connectionLines, testConnection } from '../../app/test-connection.js';
+import { EXIT } from '../../app/exit-codes.js';
 import { action } from '../action.js';
-
-const yesNo = (value: boolean | null) => (value === null ? 'unknown' : value ? 'yes' : 'no');
 
 export function registerTestConnection(program: Command): void {
   program
@@ -13,18 +10,9 @@ export function registerTestConnection(program: Command): void {
     .description('check reachability, credentials, and which features the server has (batch upload, hash lookup)')
     .action(
       action(async (ctx) => {
-        const report = await testConnection(ctx.home, loadSettings(ctx.home), () => Math.floor(Date.now() / 1000));
+        const report = await testConnection(ctx.app);
         ctx.emitJson(report);
-        ctx.print(
-          [
-            `server:           ${report.server} (${report.reachable ? `reachable${report.version ? `, BookLore ${report.version}` : ''}` : 'NOT reachable'})`,
-            `BookLore login:   ${report.bookloreLogin}`,
-            `KOReader login:   ${report.koreaderLogin}`,
-            `batch upload:     ${yesNo(report.batchUpload)}`,
-            `hash lookup:      ${yesNo(report.hashLookup)}`,
-            `duplicate checks: ${report.reconciliation ? 'yes (BookLore account)' : 'NO (KOReader login only)'}`,
-          ].join('\n'),
-        );
+        ctx.print(connectionLines(report).join('\n'));
         for (const warning of report.warnings) ctx.warn(`warning: ${warning}`);
         if (report.problem) ctx.warn(report.problem);
         if (!report.reachable) return EXIT.failed;

@@ -1,7 +1,7 @@
 // What BookLore answers, as typed values: the port that checks a parsed JSON value against the
 // shape an endpoint returns on success (booklore-server.md). A value that does not match is null,
 // and the client treats it as an error, never a success (X3). Node checks with zod schemas
-// (src/booklore/schemas.ts); the plugin with written-out checks of the same rules.
+// (src/node/client/schemas.ts); the plugin with written-out checks of the same rules.
 import type { ServerSession } from '../sync/api-port.js';
 
 /** §2.1: both tokens non-empty strings. */

@@ -11,7 +11,9 @@ import { Authenticator, type AuthHeaders, type Credentials } from './authenticat
 import type { ClientWording } from './client-wording.js';
 import { EndpointAnswers, isWebPage, type AuthKind, type HealthOutcome, type TokensOutcome, type WebPage } from './endpoint-answers.js';
 import { failed, refused, transportFailure, unsupported, type Failed } from './failures.js';
-import type { HttpPort, HttpResponse } from './http-port.js';
+import type { HttpPort, HttpRequest, HttpResponse } from './http-port.js';
+import { libraryAnswer, contentAnswer } from './library-endpoints.js';
+import type { ContentOutcome, LibraryApi, LibraryOutcome } from '../sync/library-port.js';
 import { integerText } from './integer-text.js';
 import type { JsonPort } from './json-port.js';
 import { RequestBodies } from './request-bodies.js';
@@ -28,9 +30,15 @@ export interface BookLorePorts {
 
 type Exchanged = { ok: true; response: HttpResponse } | Failed;
 
+/** A ranged read of bytes (§8). */
+interface ByteRead {
+  range: string | null;
+  maxBytes: number;
+}
+
 const HEX_DIGITS = '0123456789abcdef';
 
-export class BookLoreClient implements BookLoreApi {
+export class BookLoreClient implements BookLoreApi, LibraryApi {
   readonly serverKey: string;
   readonly auth: Authenticator;
   private readonly answers: EndpointAnswers;
@@ -64,20 +72,25 @@ export class BookLoreClient implements BookLoreApi {
     return { ok: true, headers: {} };
   }
 
-  private async send(method: 'GET' | 'POST', path: string, auth: AuthKind, body?: string): Promise<Exchanged> {
+  private async send(method: 'GET' | 'POST', path: string, auth: AuthKind, body?: string, bytes?: ByteRead): Promise<Exchanged> {
     const credentials = await this.authHeaders(auth);
     if (!credentials.ok) return credentials;
-    const sent = await this.ports.http.send({ method, url: `${this.serverKey}${path}`, headers: credentials.headers, body });
+    const request: HttpRequest = { method, url: `${this.serverKey}${path}`, headers: credentials.headers, body };
+    if (bytes !== undefined) {
+      request.maxBytes = bytes.maxBytes;
+      if (bytes.range !== null) request.headers = { ...credentials.headers, range: bytes.range };
+    }
+    const sent = await this.ports.http.send(request);
     return sent.ok ? sent : failed(transportFailure(sent.failure));
   }
 
   /** One request with its credentials; a 401 renews the JWT once and tries again (X6). */
-  private async exchange(method: 'GET' | 'POST', path: string, auth: AuthKind, body?: string): Promise<Exchanged> {
-    const first = await this.send(method, path, auth, body);
+  private async exchange(method: 'GET' | 'POST', path: string, auth: AuthKind, body?: string, bytes?: ByteRead): Promise<Exchanged> {
+    const first = await this.send(method, path, auth, body, bytes);
     if (!first.ok || first.response.status !== 401 || auth !== 'jwt') return first;
     const renewed = await this.auth.renew();
     if (!renewed.ok) return renewed;
-    const second = await this.send(method, path, auth, body);
+    const second = await this.send(method, path, auth, body, bytes);
     if (second.ok && second.response.status === 401) return failed(refused(this.ports.wording.loginRefusedAfterRenewal));
     return second;
   }
@@ -170,6 +183,19 @@ export class BookLoreClient implements BookLoreApi {
   async listBooks(): Promise<{ ok: true; books: BookSummary[] } | Failed> {
     const exchanged = await this.exchange('GET', '/api/v1/books', 'jwt');
     return exchanged.ok ? this.answers.bookList(exchanged.response) : exchanged;
+  }
+
+  /** §8: every book the user may see, as the files a fingerprint may match. */
+  async listLibrary(): Promise<LibraryOutcome> {
+    const exchanged = await this.exchange('GET', '/api/v1/books?withDescription=false', 'jwt');
+    return exchanged.ok ? this.explain(libraryAnswer(exchanged.response, this.ports.json, this.answers)) : exchanged;
+  }
+
+  /** §8: GET /api/v1/books/{id}/content with a Range, read as bytes up to `maxBytes`. */
+  async fetchContent(bookId: number, bookType: string | null, range: string | null, maxBytes: number): Promise<ContentOutcome> {
+    const query = bookType === null ? '' : `?bookType=${bookType}`;
+    const exchanged = await this.exchange('GET', `/api/v1/books/${integerText(bookId)}/content${query}`, 'jwt', undefined, { range, maxBytes });
+    return exchanged.ok ? contentAnswer(exchanged.response, this.answers) : exchanged;
   }
 
   /** Logs in with a password now (configure, Settings → BookLore account), so only the tokens need keeping. */

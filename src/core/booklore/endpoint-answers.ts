@@ -176,7 +176,7 @@ export class EndpointAnswers {
   }
 
   /** What a non-success status means for this endpoint (§1.3, §7.2). */
-  private failureFor(response: HttpResponse, endpoint: Endpoint, auth: AuthKind): Failure {
+  failureFor(response: HttpResponse, endpoint: Endpoint, auth: AuthKind): Failure {
     const status = response.status;
     const { message, details } = this.reader.errorBody(response);
     const isUpload = endpoint === 'single' || endpoint === 'batch';

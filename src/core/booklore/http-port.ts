@@ -8,6 +8,11 @@ export interface HttpRequest {
   headers: Record<string, string>;
   /** JSON text; the transport sends it as application/json. */
   body?: string;
+  /**
+   * §8: read the body as bytes (one character per byte) and stop after this many, dropping the
+   * rest of the answer (a server that ignores Range must not make us read a whole book).
+   */
+  maxBytes?: number;
 }
 
 export interface HttpResponse {
@@ -15,6 +20,10 @@ export interface HttpResponse {
   contentType: string;
   text: string;
   retryAfterSeconds: number | null;
+  /** With `maxBytes`: the Content-Range and Content-Length headers, and whether reading stopped at the limit. */
+  contentRange?: string | null;
+  contentLength?: number | null;
+  truncated?: boolean;
 }
 
 export interface TransportFailure {

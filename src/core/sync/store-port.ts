@@ -33,9 +33,15 @@ export interface UploadGroup {
   count: number;
 }
 
+/** A session marked as sent whose answer never arrived. */
+export interface InFlightSession extends QueuedSession {
+  /** From then on the server is surely done with the request: a check that misses it may re-send it. */
+  resendAfter: number;
+}
+
 export interface InFlightGroup {
   bookId: number;
-  sessions: QueuedSession[];
+  sessions: InFlightSession[];
 }
 
 export interface Capabilities {
@@ -51,11 +57,11 @@ export interface Backoff {
 
 export interface SyncStore {
   /**
-   * Sessions marked as sent whose answer never arrived, grouped by book (X1), that may be checked
-   * now: their reconcile time has come, or (left by a process that died) `graceSeconds` have
-   * passed since they were sent.
+   * Sessions marked as sent whose answer never arrived, grouped by book (X1), each with the time
+   * from which it may be re-sent: its reconcile time, or (left by a process that died)
+   * `graceSeconds` after it was sent.
    */
-  inFlight(now: number, graceSeconds: number): InFlightGroup[];
+  inFlight(graceSeconds: number): InFlightGroup[];
   /** Distinct fingerprints of queued sessions that have no book id yet (S3). */
   unresolvedHashes(): UnresolvedHash[];
   /** A book learned earlier for this fingerprint, if any, with its type when the server gave it. */

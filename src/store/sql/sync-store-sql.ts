@@ -17,12 +17,9 @@ export const IDS = 'SELECT value FROM json_each(@ids)';
 
 /** Single-value statements (`pluck` in better-sqlite3) are marked in their names' comments. */
 export const SYNC_STORE_SQL = {
-  // Left by a process that died mid-request: attempt_started_at is floored to the second, so the
-  // full grace has passed only a second later (found by the crash torture: a check 1.0 s after a
-  // dead process sent a batch the server stored at 1.5 s, then a re-send and a duplicate).
-  inFlight: `SELECT ${SESSION_COLUMNS}, 0 AS alreadyUploaded FROM pending_sessions p
-        WHERE p.upload_state = 'sending' AND COALESCE(p.reconcile_after, p.attempt_started_at + @grace + 1, 0) <= @now
-        ORDER BY p.book_id, p.id`,
+  inFlight: `SELECT ${SESSION_COLUMNS}, 0 AS alreadyUploaded,
+          COALESCE(p.reconcile_after, p.attempt_started_at + @grace, 0) AS resendAfter FROM pending_sessions p
+        WHERE p.upload_state = 'sending' ORDER BY p.book_id, p.id`,
   /** one value */
   inFlightCount: "SELECT COUNT(*) FROM pending_sessions WHERE upload_state = 'sending'",
   unresolved: `SELECT book_hash AS hash, MAX(book_title) AS title, MAX(source = 'import') AS typeGuessed FROM pending_sessions

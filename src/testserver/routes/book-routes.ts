@@ -4,6 +4,7 @@ import { errorResponse, UNEXPECTED_ERROR } from '../error-responses.js';
 import { normalizedFuzzyScore } from '../fuzzy-score.js';
 import { jsonResponse, type ApiResponse } from '../http-exchange.js';
 import type { Principal } from '../auth.js';
+import { CONTENT_ROUTE } from './content-route.js';
 import { bookloreUser, isResponse, type Route, type ServerContext } from './route.js';
 
 const listBooks: Route = {
@@ -70,5 +71,5 @@ const search: Route = {
 
 export function bookRoutes(profile: ServerContext['profile']): Route[] {
   // §3.1: upstream has no hash lookup and no search.
-  return profile === 'fork' ? [listBooks, byHashV1, byHashKoreader, search] : [listBooks];
+  return profile === 'fork' ? [listBooks, CONTENT_ROUTE, byHashV1, byHashKoreader, search] : [listBooks, CONTENT_ROUTE];
 }

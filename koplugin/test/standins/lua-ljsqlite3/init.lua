@@ -1,8 +1,8 @@
 -- Test stand-in for KOReader's lua-ljsqlite3 binding (koreader-base thirdparty/lua-ljsqlite3),
 -- written for booklore-sync's tests: the subset of its API the plugin uses, with the same type
 -- mapping (INTEGER columns come back as int64 cdata, REAL as numbers, TEXT/BLOB as strings, NULL as
--- nil; a Lua number binds as a double) and the same error format ("ljsqlite3[busy] database is
--- locked"), over LuaJIT's FFI and the system's libsqlite3. Like KOReader's SQLite build, it refuses
+-- nil; a Lua number binds as a double) and the same error format ("…/init.lua:LINE: ljsqlite3[busy]
+-- database is locked" and a stack traceback), over LuaJIT's FFI and the system's libsqlite3. Like KOReader's SQLite build, it refuses
 -- double-quoted string literals (SQLITE_DQS=0), so SQL that only works with them fails here too.
 local ffi = require("ffi")
 
@@ -51,9 +51,15 @@ local CODES = {
 local TRANSIENT = ffi.cast("void (*)(void *)", -1)
 local int64_t = ffi.typeof("int64_t")
 
+-- As the binding's err(): level 1, so Lua puts this file's "init.lua:LINE: " in front, and a
+-- traceback appended ("because it's extremely unintuitive otherwise", says its source).
+local function err(code, msg)
+  error("ljsqlite3[" .. code .. "] " .. msg .. "\n" .. debug.traceback())
+end
+
 local function fail(ptr, code)
   local primary = code % 256
-  error(string.format("ljsqlite3[%s] %s", CODES[primary] or tostring(code), ffi.string(lib.sqlite3_errmsg(ptr))), 3)
+  err(CODES[primary] or tostring(code), ffi.string(lib.sqlite3_errmsg(ptr)))
 end
 
 local Statement = {}
@@ -82,7 +88,7 @@ function Statement:bind1(i, v)
   elseif t == "nil" then
     code = lib.sqlite3_bind_null(self._ptr, i)
   else
-    error("ljsqlite3[constraint] unexpected Lua type", 2)
+    err("constraint", "unexpected Lua type")
   end
   if code ~= OK then fail(self._conn, code) end
   return self
@@ -194,13 +200,13 @@ end
 
 local function open(path, mode)
   local flags = OPEN[mode or "rwc"]
-  if not flags then error("ljsqlite3[constraint] argument #2 to open must be ro, rw, or rwc", 2) end
+  if not flags then err("constraint", "argument #2 to open must be ro, rw, or rwc") end
   local out = ffi.new("sqlite3 *[1]")
   local code = lib.sqlite3_open_v2(path, out, flags, nil)
   if code ~= OK then
     local message = out[0] ~= nil and ffi.string(lib.sqlite3_errmsg(out[0])) or "cannot open"
     if out[0] ~= nil then lib.sqlite3_close_v2(out[0]) end
-    error(string.format("ljsqlite3[%s] %s", CODES[code % 256] or tostring(code), message), 2)
+    err(CODES[code % 256] or tostring(code), message)
   end
   lib.sqlite3_db_config(out[0], DBCONFIG_DQS_DML, ffi.new("int", 0), ffi.new("int *"))
   lib.sqlite3_db_config(out[0], DBCONFIG_DQS_DDL, ffi.new("int", 0), ffi.new("int *"))

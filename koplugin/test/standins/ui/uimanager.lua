@@ -1,6 +1,8 @@
--- Stand-in for KOReader's UIManager (frontend/ui/uimanager.lua): shows are recorded, scheduled
--- actions wait until the test runs them (runScheduled plays the event loop), events go to the
--- widgets the test registered.
+-- Stand-in for KOReader's UIManager (frontend/ui/uimanager.lua): shows are recorded; scheduled
+-- tasks wait until the test plays the event loop (runScheduled), in the order of their due time
+-- on a virtual clock, as the real task queue does; events go to the window-level widgets the test
+-- registered (state.widgets, top last) through their handleEvent: sendEvent to the top one until a
+-- handler returns true, broadcastEvent to all.
 local state = require("koreader_state")
 
 local UIManager = {}
@@ -14,8 +16,12 @@ function UIManager:close(widget)
 end
 
 function UIManager:scheduleIn(seconds, action, ...)
-    local args = { ... }
-    state.scheduled[#state.scheduled + 1] = { seconds = seconds, action = function() return action(unpack(args)) end }
+    local args = { n = select("#", ...), ... }
+    state.task_seq = state.task_seq + 1
+    state.scheduled[#state.scheduled + 1] = {
+        when = state.ui_clock + seconds, seq = state.task_seq, seconds = seconds, action = action,
+        run = function() return action(unpack(args, 1, args.n)) end,
+    }
 end
 
 function UIManager:nextTick(action, ...)
@@ -26,45 +32,64 @@ function UIManager:tickAfterNext(action, ...)
     return self:scheduleIn(0, action, ...)
 end
 
-function UIManager:unschedule(action) end
+function UIManager:unschedule(action)
+    local removed = false
+    for i = #state.scheduled, 1, -1 do
+        if state.scheduled[i].action == action then
+            table.remove(state.scheduled, i)
+            removed = true
+        end
+    end
+    return removed
+end
 
 function UIManager:forceRePaint() end
 
 function UIManager:setDirty() end
 
---- Runs what is scheduled (and what those schedule in turn), like the event loop would.
-function UIManager:runScheduled()
+local function nextTask()
+    local best
+    for i, task in ipairs(state.scheduled) do
+        if not best or task.when < state.scheduled[best].when
+            or (task.when == state.scheduled[best].when and task.seq < state.scheduled[best].seq) then
+            best = i
+        end
+    end
+    return best and table.remove(state.scheduled, best)
+end
+
+--- Runs what is scheduled (and what those schedule in turn), like the event loop would; with
+--- `until_seconds`, only what is due by then on the virtual clock.
+function UIManager:runScheduled(until_seconds)
     local ran = 0
+    local limit = until_seconds and state.ui_clock + until_seconds or math.huge
     while #state.scheduled > 0 do
-        local task = table.remove(state.scheduled, 1)
-        task.action()
+        local task = nextTask()
+        if task.when > limit then
+            table.insert(state.scheduled, task)
+            break
+        end
+        if task.when > state.ui_clock then state.ui_clock = task.when end
+        task.run()
         ran = ran + 1
     end
+    if limit ~= math.huge and limit > state.ui_clock then state.ui_clock = limit end
     return ran
 end
 
-local function deliver(event, stop_when_handled)
-    local handler_name = "on" .. event.name
-    local handled = false
-    for _, widget in ipairs(state.widgets) do
-        local handler = widget[handler_name]
-        if handler then
-            local result = handler(widget, unpack(event.args or {}))
-            if result then
-                handled = true
-                if stop_when_handled then return true end
-            end
-        end
-    end
-    return handled
-end
-
 function UIManager:sendEvent(event)
-    return deliver(event, true)
+    for i = #state.widgets, 1, -1 do
+        if state.widgets[i]:handleEvent(event) then return true end
+    end
+    return false
 end
 
 function UIManager:broadcastEvent(event)
-    deliver(event, false)
+    local handled = false
+    for i = #state.widgets, 1, -1 do
+        if state.widgets[i]:handleEvent(event) then handled = true end
+    end
+    return handled
 end
 
 return UIManager

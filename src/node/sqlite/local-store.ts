@@ -1,0 +1,19 @@
+// The queue store of a data directory, with better-sqlite3's own type for Node-only callers
+// (benchmarks, tests, the fuzzers) that use more of it than the portable SqlDatabase port.
+import type Database from 'better-sqlite3';
+import { openQueueDatabase } from '../../app/queue-database.js';
+import { QueueStore, useAndClose } from '../../app/queue-store.js';
+import { databasePath, nodeRuntime } from '../node-runtime.js';
+
+export class LocalStore extends QueueStore<Database.Database> {
+  static open(home: string): LocalStore {
+    const runtime = nodeRuntime(home);
+    const path = databasePath(home);
+    return new LocalStore(openQueueDatabase(path, runtime) as Database.Database, path, runtime);
+  }
+}
+
+/** Opens the store, runs `operation`, and always closes it. */
+export function withLocalStore<T>(home: string, operation: (store: LocalStore) => T): T {
+  return useAndClose(LocalStore.open(home), operation);
+}
