@@ -20,7 +20,7 @@ try {
   });
   process.stdout.write(`\n| mutant | caught by (failing trials or tests) | passed |\n|---|---|---|\n`);
   for (const r of results) {
-    const by = r.results.filter((c) => c.caught).map((c) => `${c.check}: ${c.failing} of ${c.of}`).join('; ') || '**nothing: survived**';
+    const by = r.results.filter((c) => c.caught).map((c) => `${c.check}: ${c.failing} of ${c.of}`).join('; ') || (r.id === 'baseline' ? 'nothing fails (as it must)' : '**nothing: survived**');
     const passed = r.results.filter((c) => !c.caught).map((c) => c.check).join('; ') || '—';
     process.stdout.write(`| ${r.id}: ${r.title} | ${by} | ${passed} |\n`);
   }
