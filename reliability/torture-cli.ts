@@ -42,7 +42,7 @@ const summary = await torture(
   (r) => {
     const bad = failed(r);
     process.stderr.write(
-      `${bad ? 'FAIL' : 'ok  '} seed ${r.seed} ${r.runtime} ${r.profile} sessions=${r.sessions} killed=${r.killedAt.length > 0 ? r.killedAt.join(' & ') : `(${r.point} not reached)`} fired=${r.faultsFired} faults=[${r.faults.join(' ')}]` +
+      `${bad ? 'FAIL' : 'ok  '} seed ${r.seed} ${r.runtime} ${r.profile} sessions=${r.sessions} confirmed=${r.confirmed}(${r.confirmedAfterKill} after a kill) killed=${r.killedAt.length > 0 ? r.killedAt.join(' & ') : `(${r.point} not reached)`} fired=${r.faultsFired} faults=[${r.faults.join(' ')}]` +
         `${bad ? ` lost=${r.lost.join(',')} duplicated=${r.duplicated.join(',')} unexpected=${r.unexpected.join(',')} history=${r.historyMismatch.join(',')} left=${r.leftInQueue}` : ''}\n`,
     );
   },
