@@ -238,11 +238,16 @@ function commands.validate()
   emit(out)
 end
 
+--- JSON nulls (cjson.null) out of a decoded table, as the compiled core expects absent fields.
+local function withoutNulls(t)
+  for key, value in pairs(t) do if value == cjson.null then t[key] = nil end end
+  return t
+end
+
 function commands.summary()
   local out = json_out.array({})
   for _, case in ipairs(options) do
-    for key, value in pairs(case.report) do if value == cjson.null then case.report[key] = nil end end
-    out[#out + 1] = Core.summarize(case.report, case.scheduled)
+    out[#out + 1] = Core.summarize(withoutNulls(case.report), case.scheduled)
   end
   emit(out)
 end
@@ -252,8 +257,8 @@ function commands.combine()
   local out = json_out.array({})
   for _, case in ipairs(options) do
     for _, result in ipairs({ case.earlier, case.later }) do
-      for key, value in pairs(result) do if value == cjson.null then result[key] = nil end end
-      for key, value in pairs(result.report) do if value == cjson.null then result.report[key] = nil end end
+      withoutNulls(result)
+      withoutNulls(result.report)
     end
     out[#out + 1] = Core.combineSyncResults(case.earlier, case.later).message
   end

@@ -84,20 +84,7 @@ export async function syncFixture(options: FixtureOptions = {}): Promise<Fixture
       }
       return { code: result.code, report, stderr: result.stderr };
     },
-    enqueue(sessions) {
-      const store = LocalStore.open(dir.path);
-      try {
-        return sessions.map((input) => {
-          const v = validateSession(input);
-          if (!v.ok) throw new Error(`fixture session invalid: ${JSON.stringify(v.errors)}`);
-          const outcome = store.queue.enqueue(v.session, 'record');
-          if (!outcome.queued) throw new Error('fixture session was a duplicate');
-          return outcome.id;
-        });
-      } finally {
-        store.close();
-      }
-    },
+    enqueue: (sessions) => enqueueSessions(dir.path, sessions),
     pending: () => json(['pending']),
     history: () => json(['history', '--limit', '100000']),
     async close() {
@@ -139,6 +126,22 @@ export async function withClosing<F extends { close(): Promise<void> }>(fixture:
     await body(f);
   } finally {
     await f.close();
+  }
+}
+
+/** Queues fixture sessions in a data directory (validated first, so a fixture mistake fails loudly); their ids. */
+export function enqueueSessions(home: string, sessions: SessionInput[]): number[] {
+  const store = LocalStore.open(home);
+  try {
+    return sessions.map((input) => {
+      const v = validateSession(input);
+      if (!v.ok) throw new Error(`fixture session invalid: ${JSON.stringify(v.errors)}`);
+      const outcome = store.queue.enqueue(v.session, 'record');
+      if (!outcome.queued) throw new Error('fixture session was a duplicate');
+      return outcome.id;
+    });
+  } finally {
+    store.close();
   }
 }
 

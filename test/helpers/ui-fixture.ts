@@ -4,13 +4,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveSettings, SettingsSchema } from '../../src/node/settings-file.js';
-import { validateSession, type SessionInput } from '../../src/core/session.js';
+import type { SessionInput } from '../../src/core/session.js';
 import { LocalStore } from '../../src/node/sqlite/local-store.js';
 import { start, type TestServer } from '../../src/testserver/index.js';
 import { tokenPath } from '../../src/ui/access-token.js';
 import { startUiServer, type UiServer } from '../../src/ui/ui-server.js';
 import { REPO_ROOT, tempDir } from './cli.js';
-import { BOOKS } from './sync-fixture.js';
+import { BOOKS, enqueueSessions } from './sync-fixture.js';
 
 export const UNKNOWN_HASH = 'abcdef0123456789abcdef0123456789';
 export const POISON = 'POISON';
@@ -48,20 +48,7 @@ export async function uiFixture(options: { lockTimeoutMs?: number } = {}): Promi
   const server = await start({ port: 0, faults: [`reject-session,field=endLocation,equals=${POISON},path=*`] });
   const dir = tempDir('bls-ui-');
   saveSettings(dir.path, SettingsSchema.parse({ server: server.url, username: 'reader', password: 'reader', timeoutSeconds: 5 }));
-  const enqueue = (sessions: SessionInput[]) => {
-    const store = LocalStore.open(dir.path);
-    try {
-      return sessions.map((input) => {
-        const v = validateSession(input);
-        if (!v.ok) throw new Error(`fixture session invalid: ${JSON.stringify(v.errors)}`);
-        const outcome = store.queue.enqueue(v.session, 'record');
-        if (!outcome.queued) throw new Error('fixture session was a duplicate');
-        return outcome.id;
-      });
-    } finally {
-      store.close();
-    }
-  };
+  const enqueue = (sessions: SessionInput[]) => enqueueSessions(dir.path, sessions);
   enqueue([
     recentSession(PRIDE, 1),
     recentSession(PRIDE, 2),
