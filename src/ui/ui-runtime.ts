@@ -1,8 +1,6 @@
 // The Node runtime as the status page uses it: the CLI's, with the page's own wait for a locked
 // database (a page should say "locked" in seconds, not hang), and the CLI's timing from the
 // environment.
-import type Database from 'better-sqlite3';
-import { openQueueDatabase } from '../app/queue-database.js';
 import type { AppContext, Runtime } from '../app/runtime.js';
 import { databasePath, nodeRuntime, timingFromEnv } from '../node/node-runtime.js';
 import { LocalStore } from '../node/sqlite/local-store.js';
@@ -20,7 +18,5 @@ export function uiApp(home: string, lockTimeoutMs?: number): AppContext {
 
 /** The queue database opened the way a CLI command opens it (the caller closes it). */
 export function openUiStore(home: string, lockTimeoutMs?: number): LocalStore {
-  const runtime = uiRuntime(home, lockTimeoutMs);
-  const path = databasePath(home);
-  return new LocalStore(openQueueDatabase(path, runtime) as Database.Database, path, runtime);
+  return LocalStore.open(home, uiRuntime(home, lockTimeoutMs));
 }

@@ -3,11 +3,12 @@
 import type Database from 'better-sqlite3';
 import { openQueueDatabase } from '../../app/queue-database.js';
 import { QueueStore, useAndClose } from '../../app/queue-store.js';
+import type { Runtime } from '../../app/runtime.js';
 import { databasePath, nodeRuntime } from '../node-runtime.js';
 
 export class LocalStore extends QueueStore<Database.Database> {
-  static open(home: string): LocalStore {
-    const runtime = nodeRuntime(home);
+  /** The queue of a data directory, through the Node runtime (or one with another lock wait). */
+  static open(home: string, runtime: Runtime = nodeRuntime(home)): LocalStore {
     const path = databasePath(home);
     return new LocalStore(openQueueDatabase(path, runtime) as Database.Database, path, runtime);
   }
